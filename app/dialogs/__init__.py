@@ -1,0 +1,1 @@
+"""One QDialog per module: dialogs collect input and return it."""

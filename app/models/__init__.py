@@ -1,0 +1,22 @@
+"""SQLAlchemy entities of ClientDesk (no Qt here)."""
+
+from app.models.base import Base, Money, SyncedMixin, utcnow
+from app.models.customer import ChangeLog, ContactPerson, Counter, Customer, CustomerSearch, Transaction
+from app.models.staff import ADMIN_STAFF_ID, DEFAULT_DEPARTMENT_ID, Department, Staff
+
+__all__ = [
+    "ADMIN_STAFF_ID",
+    "DEFAULT_DEPARTMENT_ID",
+    "Base",
+    "ChangeLog",
+    "ContactPerson",
+    "Counter",
+    "Customer",
+    "CustomerSearch",
+    "Department",
+    "Money",
+    "Staff",
+    "SyncedMixin",
+    "Transaction",
+    "utcnow",
+]

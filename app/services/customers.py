@@ -1,0 +1,767 @@
+"""Customer files: create, edit, soft-delete and restore, list and search, contacts, transactions, history."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.db import Database
+from app.i18n import _, format_datetime
+from app.models import ChangeLog, ContactPerson, Counter, Customer, Department, Staff, Transaction, utcnow
+from app.models.enums import Category, CreditRating, EnterpriseNature, PaymentMethod
+from app.services import events, search
+from app.services.actor import Actor
+from app.services.errors import ConcurrencyError, NotFoundError, ValidationError
+from app.services.labels import field_label
+from app.services.validation import (
+    clean_text,
+    normalize_email,
+    normalize_phone,
+    normalize_uscc,
+    parse_money,
+)
+
+CODE_COUNTER = "customer_code"
+CODE_PREFIX = "C"
+CODE_DIGITS = 6
+
+
+# ---------------------------------------------------------------- plain data in and out
+
+
+@dataclass
+class CustomerInput:
+    """What a form or an import hands in; the service cleans and checks every field."""
+
+    name: str = ""
+    code: str = ""  # empty: the next free code is given
+    short_name: str = ""
+    category: str = Category.POTENTIAL.value
+    tier: str = ""
+    industry: str = ""
+    enterprise_nature: str = ""
+    province: str = ""
+    city: str = ""
+    address: str = ""
+    postcode: str = ""
+    legal_representative: str = ""
+    founded: date | None = None
+    registered_capital: Decimal | str | None = None
+    uscc: str = ""
+    business_scope: str = ""
+    phone: str = ""
+    fax: str = ""
+    email: str = ""
+    website: str = ""
+    annual_revenue: Decimal | str | None = None
+    employees: int | None = None
+    purchasing_pattern: str = ""
+    needs: str = ""
+    business_trend: str = ""
+    credit_rating: str = ""
+    financial_status: str = ""
+    cooperation_start: date | None = None
+    brands: str = ""
+    competitors: str = ""
+    lost_reason: str = ""
+    notes: str = ""
+    manager_id: uuid.UUID | None = None
+    department_id: uuid.UUID | None = None
+    registered_on: date | None = None
+
+
+INPUT_FIELDS = tuple(f.name for f in fields(CustomerInput))
+
+
+@dataclass(frozen=True)
+class CustomerDetail:
+    """A whole customer file as read, with the names of the staff it points at."""
+
+    id: uuid.UUID
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None
+    updated_by: str
+    manager_name: str
+    department_name: str
+    data: CustomerInput
+
+    def __getattr__(self, name: str):
+        # detail.name, detail.city … read straight from the data.
+        if name != "data" and name in INPUT_FIELDS:
+            return getattr(self.data, name)
+        raise AttributeError(name)
+
+    @property
+    def cooperation_years(self) -> int | None:
+        if self.data.cooperation_start is None:
+            return None
+        today = date.today()
+        start = self.data.cooperation_start
+        return today.year - start.year - ((today.month, today.day) < (start.month, start.day))
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    """One line of the customers table."""
+
+    id: uuid.UUID
+    code: str
+    name: str
+    short_name: str
+    category: str
+    tier: str
+    industry: str
+    province: str
+    city: str
+    manager: str
+    phone: str
+    email: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class CustomerQuery:
+    """Search, filters and sort of a customer list; the empty query lists every live customer."""
+
+    text: str = ""
+    category: str = ""
+    tier: str = ""
+    industry: str = ""
+    region: str = ""  # a province or a city
+    manager_id: uuid.UUID | None = None
+    manager_name: str = ""  # the command line names the manager
+    deleted: bool = False  # the "deleted customers" view
+    sort: str = "code"
+    descending: bool = False
+
+
+@dataclass
+class ContactInput:
+    name: str = ""
+    title: str = ""
+    mobile: str = ""
+    phone: str = ""
+    email: str = ""
+    wechat: str = ""
+    birthday: date | None = None
+    preferences: str = ""
+    is_decision_maker: bool = False
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class ContactDetail:
+    id: uuid.UUID
+    customer_id: uuid.UUID
+    version: int
+    data: ContactInput
+
+
+@dataclass
+class TransactionInput:
+    occurred_on: date | None = None
+    amount: Decimal | str | None = None
+    profit: Decimal | str | None = None
+    product: str = ""
+    contract_no: str = ""
+    payment_method: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class TransactionDetail:
+    id: uuid.UUID
+    customer_id: uuid.UUID
+    version: int
+    data: TransactionInput
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    actor: str
+    entity: str  # customer, contact, transaction
+    action: str  # create, update, delete, restore
+    field: str
+    old_value: str
+    new_value: str
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    id: uuid.UUID
+    name: str
+    department: str
+    role: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    industries: list[str] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)
+    tiers: list[str] = field(default_factory=list)
+    managers: list[StaffMember] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- validation
+
+
+CUSTOMER_TEXT_LIMITS = {
+    "name": 200, "code": 32, "short_name": 100, "industry": 60, "province": 40, "city": 40,
+    "address": 300, "postcode": 10, "legal_representative": 60, "website": 200, "tier": 40,
+}
+
+
+def _checked(errors: dict[str, str], name: str, fn, value):
+    try:
+        return fn(value)
+    except ValueError as exc:
+        errors[name] = _("{field} {reason}.").format(field=field_label(name), reason=exc)
+        return value
+
+
+def _check_choice(errors: dict[str, str], name: str, value: str, allowed: set[str]) -> str:
+    value = clean_text(value)
+    if value and value not in allowed:
+        errors[name] = _("{field} has an unknown value: {value}.").format(field=field_label(name), value=value)
+    return value
+
+
+def clean_customer(data: CustomerInput) -> CustomerInput:
+    """Normalise every field; ValidationError names each field that cannot be saved and why."""
+    errors: dict[str, str] = {}
+    values = {}
+    for name in INPUT_FIELDS:
+        value = getattr(data, name)
+        values[name] = clean_text(value) if isinstance(value, str) else value
+    if not values["name"]:
+        errors["name"] = _("Company name is required.")
+    values["code"] = values["code"].upper().replace(" ", "")
+    for name, limit in CUSTOMER_TEXT_LIMITS.items():
+        if len(values[name]) > limit:
+            errors[name] = _("{field} is longer than {limit} characters.").format(
+                field=field_label(name), limit=limit
+            )
+    values["uscc"] = _checked(errors, "uscc", normalize_uscc, values["uscc"])
+    values["phone"] = _checked(errors, "phone", normalize_phone, values["phone"])
+    values["fax"] = _checked(errors, "fax", normalize_phone, values["fax"])
+    values["email"] = _checked(errors, "email", normalize_email, values["email"])
+    values["registered_capital"] = _checked(errors, "registered_capital", parse_money, values["registered_capital"])
+    values["annual_revenue"] = _checked(errors, "annual_revenue", parse_money, values["annual_revenue"])
+    values["category"] = _check_choice(errors, "category", values["category"], {c.value for c in Category})
+    if not values["category"]:
+        values["category"] = Category.POTENTIAL.value
+    values["enterprise_nature"] = _check_choice(
+        errors, "enterprise_nature", values["enterprise_nature"], {e.value for e in EnterpriseNature}
+    )
+    values["credit_rating"] = _check_choice(
+        errors, "credit_rating", values["credit_rating"], {r.value for r in CreditRating}
+    )
+    employees = values["employees"]
+    if employees is not None and (not isinstance(employees, int) or employees < 0):
+        errors["employees"] = _("{field} must be a whole number of 0 or more.").format(
+            field=field_label("employees")
+        )
+    if values["founded"] and values["founded"] > date.today():
+        errors["founded"] = _("{field} is in the future.").format(field=field_label("founded"))
+    if errors:
+        raise ValidationError(errors)
+    return CustomerInput(**values)
+
+
+def clean_contact(data: ContactInput) -> ContactInput:
+    errors: dict[str, str] = {}
+    values = {f.name: getattr(data, f.name) for f in fields(ContactInput)}
+    for key, value in values.items():
+        if isinstance(value, str):
+            values[key] = clean_text(value)
+    if not values["name"]:
+        errors["name"] = _("The contact person's name is required.")
+    values["mobile"] = _checked(errors, "mobile", normalize_phone, values["mobile"])
+    values["phone"] = _checked(errors, "phone", normalize_phone, values["phone"])
+    values["email"] = _checked(errors, "email", normalize_email, values["email"])
+    if values["birthday"] and values["birthday"] > date.today():
+        errors["birthday"] = _("{field} is in the future.").format(field=field_label("birthday"))
+    if errors:
+        raise ValidationError(errors)
+    return ContactInput(**values)
+
+
+def clean_transaction(data: TransactionInput) -> TransactionInput:
+    errors: dict[str, str] = {}
+    values = {f.name: getattr(data, f.name) for f in fields(TransactionInput)}
+    for key, value in values.items():
+        if isinstance(value, str):
+            values[key] = clean_text(value)
+    if values["occurred_on"] is None:
+        errors["occurred_on"] = _("The transaction date is required.")
+    values["amount"] = _checked(errors, "amount", parse_money, values["amount"])
+    if values["amount"] is None and "amount" not in errors:
+        errors["amount"] = _("The amount is required.")
+    values["profit"] = _checked(errors, "profit", parse_money, values["profit"])
+    values["payment_method"] = _check_choice(
+        errors, "payment_method", values["payment_method"], {p.value for p in PaymentMethod}
+    )
+    if errors:
+        raise ValidationError(errors)
+    return TransactionInput(**values)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _history_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _log(session: Session, actor: Actor, customer_id, entity: str, entity_id, action: str,
+         changes: list[tuple[str, str, str]] | None = None) -> None:
+    now = utcnow()
+    if not changes:
+        session.add(ChangeLog(customer_id=customer_id, entity=entity, entity_id=entity_id, action=action,
+                              actor_id=actor.staff_id, at=now))
+        return
+    for name, old, new in changes:
+        session.add(ChangeLog(customer_id=customer_id, entity=entity, entity_id=entity_id, action=action,
+                              field=name, old_value=old, new_value=new, actor_id=actor.staff_id, at=now))
+
+
+def _diff(row, data, names) -> list[tuple[str, str, str]]:
+    changes = []
+    for name in names:
+        old, new = getattr(row, name), getattr(data, name)
+        if old != new:
+            changes.append((name, _history_text(old), _history_text(new)))
+    return changes
+
+
+def _staff_name(session: Session, staff_id) -> str:
+    if staff_id is None:
+        return ""
+    return session.scalar(select(Staff.name).where(Staff.id == staff_id)) or ""
+
+
+def _concurrency_error(session: Session, row) -> ConcurrencyError:
+    who = _staff_name(session, row.updated_by_id) if hasattr(row, "updated_by_id") else ""
+    return ConcurrencyError(
+        _("{who} changed this record at {when}. Reload it to see their changes, then edit again.").format(
+            who=who or _("Someone"), when=format_datetime(row.updated_at)
+        ),
+        who,
+        row.updated_at,
+    )
+
+
+SORT_COLUMNS = {
+    "code": Customer.code,
+    "name": Customer.name,
+    "category": Customer.category,
+    "tier": Customer.tier,
+    "industry": Customer.industry,
+    "city": Customer.city,
+    "province": Customer.province,
+    "manager": Staff.name,
+    "phone": Customer.phone,
+    "email": Customer.email,
+    "updated_at": Customer.updated_at,
+}
+
+
+class CustomerService:
+    """Use cases on customer files. Every method is one unit of work and returns plain data."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- reading lists
+
+    def _filtered(self, stmt: Select, query: CustomerQuery) -> Select:
+        stmt = stmt.where(Customer.deleted_at.is_not(None) if query.deleted else Customer.deleted_at.is_(None))
+        condition = search.search_condition(Customer.id, query.text, self.db.engine.dialect.name)
+        if condition is not None:
+            stmt = stmt.where(condition)
+        if query.category:
+            stmt = stmt.where(Customer.category == query.category)
+        if query.tier:
+            stmt = stmt.where(Customer.tier == query.tier)
+        if query.industry:
+            stmt = stmt.where(Customer.industry == query.industry)
+        if query.region:
+            stmt = stmt.where((Customer.city == query.region) | (Customer.province == query.region))
+        if query.manager_id is not None:
+            stmt = stmt.where(Customer.manager_id == query.manager_id)
+        if query.manager_name:
+            stmt = stmt.where(
+                Customer.manager_id.in_(select(Staff.id).where(Staff.name == query.manager_name))
+            )
+        return stmt
+
+    def count(self, actor: Actor, query: CustomerQuery) -> int:
+        stmt = self._filtered(select(func.count()).select_from(Customer), query)
+        with self.db.session() as session:
+            return session.scalar(stmt) or 0
+
+    def list(self, actor: Actor, query: CustomerQuery, offset: int = 0, limit: int | None = 200) -> list[CustomerRow]:
+        column = SORT_COLUMNS.get(query.sort, Customer.code)
+        order = [column.desc() if query.descending else column.asc()]
+        if column is not Customer.code:
+            order.append(Customer.code.desc() if query.descending else Customer.code.asc())
+        stmt = (
+            select(
+                Customer.id, Customer.code, Customer.name, Customer.short_name, Customer.category, Customer.tier,
+                Customer.industry, Customer.province, Customer.city, func.coalesce(Staff.name, ""),
+                Customer.phone, Customer.email, Customer.updated_at,
+            )
+            .outerjoin(Staff, Staff.id == Customer.manager_id)
+            .order_by(*order)
+            .offset(offset)
+            .limit(limit)
+        )
+        stmt = self._filtered(stmt, query)
+        with self.db.session() as session:
+            return [CustomerRow(*row) for row in session.execute(stmt)]
+
+    def filter_options(self, actor: Actor) -> FilterOptions:
+        live = Customer.deleted_at.is_(None)
+        with self.db.session() as session:
+            def distinct(column) -> list[str]:
+                return [v for v in session.scalars(select(column).where(live).distinct().order_by(column)) if v]
+
+            regions = sorted(set(distinct(Customer.province)) | set(distinct(Customer.city)))
+            return FilterOptions(
+                industries=distinct(Customer.industry),
+                regions=regions,
+                tiers=distinct(Customer.tier),
+                managers=self._staff(session),
+            )
+
+    def staff(self, actor: Actor) -> list[StaffMember]:
+        with self.db.session() as session:
+            return self._staff(session)
+
+    @staticmethod
+    def _staff(session: Session) -> list[StaffMember]:
+        rows = session.execute(
+            select(Staff.id, Staff.name, func.coalesce(Department.name, ""), Staff.role, Staff.active)
+            .outerjoin(Department, Department.id == Staff.department_id)
+            .where(Staff.deleted_at.is_(None))
+            .order_by(Staff.name)
+        )
+        return [StaffMember(*row) for row in rows]
+
+    # -- one customer
+
+    def get(self, actor: Actor, customer_id: uuid.UUID) -> CustomerDetail:
+        with self.db.session() as session:
+            return self._detail(session, self._row(session, customer_id))
+
+    def get_by_code(self, actor: Actor, code: str) -> CustomerDetail:
+        with self.db.session() as session:
+            row = session.scalar(select(Customer).where(Customer.code == code.strip().upper()))
+            if row is None:
+                raise NotFoundError(_("There is no customer with code {code}.").format(code=code))
+            return self._detail(session, row)
+
+    @staticmethod
+    def _row(session: Session, customer_id: uuid.UUID) -> Customer:
+        row = session.get(Customer, customer_id)
+        if row is None:
+            raise NotFoundError(_("This customer no longer exists."))
+        return row
+
+    @staticmethod
+    def _detail(session: Session, row: Customer) -> CustomerDetail:
+        department = session.scalar(select(Department.name).where(Department.id == row.department_id)) or ""
+        return CustomerDetail(
+            id=row.id,
+            version=row.version,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            deleted_at=row.deleted_at,
+            updated_by=_staff_name(session, row.updated_by_id),
+            manager_name=_staff_name(session, row.manager_id),
+            department_name=department,
+            data=CustomerInput(**{name: getattr(row, name) for name in INPUT_FIELDS}),
+        )
+
+    def _next_code(self, session: Session) -> str:
+        while True:
+            number = session.execute(
+                update(Counter).where(Counter.name == CODE_COUNTER).values(value=Counter.value + 1)
+                .returning(Counter.value)
+            ).scalar_one()
+            code = f"{CODE_PREFIX}{number:0{CODE_DIGITS}d}"
+            if session.scalar(select(Customer.id).where(Customer.code == code)) is None:
+                return code
+
+    def _check_code_free(self, session: Session, code: str, own_id: uuid.UUID | None) -> None:
+        other = session.scalar(select(Customer.name).where(Customer.code == code, Customer.id != own_id))
+        if other is not None:
+            raise ValidationError(
+                {"code": _("Customer code {code} is already used by {name}.").format(code=code, name=other)}
+            )
+
+    def _refresh_search(self, session: Session, row: Customer) -> None:
+        contacts = session.execute(
+            select(ContactPerson.name, ContactPerson.mobile, ContactPerson.phone).where(
+                ContactPerson.customer_id == row.id, ContactPerson.deleted_at.is_(None)
+            )
+        ).all()
+        document = search.search_document(
+            name=row.name, short_name=row.short_name, code=row.code, uscc=row.uscc,
+            phones=[row.phone, row.fax, *(c.mobile for c in contacts), *(c.phone for c in contacts)],
+            contact_names=[c.name for c in contacts],
+        )
+        search.refresh_search_rows(session, {row.id: document})
+
+    def create(self, actor: Actor, data: CustomerInput) -> CustomerDetail:
+        clean = clean_customer(data)
+        with self.db.session() as session:
+            if clean.code:
+                self._check_code_free(session, clean.code, None)
+            else:
+                clean = replace(clean, code=self._next_code(session))
+            if clean.department_id is None and clean.manager_id is not None:
+                clean.department_id = session.scalar(select(Staff.department_id).where(Staff.id == clean.manager_id))
+            row = Customer(**{name: getattr(clean, name) for name in INPUT_FIELDS})
+            row.registered_on = clean.registered_on or date.today()
+            row.created_by_id = row.updated_by_id = actor.staff_id
+            session.add(row)
+            session.flush()
+            _log(session, actor, row.id, "customer", row.id, "create")
+            self._refresh_search(session, row)
+            detail = self._detail(session, row)
+        events.publish(events.Change("customer", frozenset({detail.id})))
+        return detail
+
+    def update(self, actor: Actor, customer_id: uuid.UUID, data: CustomerInput, expected_version: int) -> CustomerDetail:
+        """Save an edited file; ConcurrencyError if someone saved it since `expected_version` was read."""
+        clean = clean_customer(data)
+        try:
+            with self.db.session() as session:
+                row = self._row(session, customer_id)
+                if row.version != expected_version:
+                    raise _concurrency_error(session, row)
+                if not clean.code:
+                    clean = replace(clean, code=row.code)
+                self._check_code_free(session, clean.code, row.id)
+                changes = _diff(row, clean, INPUT_FIELDS)
+                if not changes:
+                    return self._detail(session, row)
+                for name, _old, _new in changes:
+                    setattr(row, name, getattr(clean, name))
+                row.updated_at = utcnow()
+                row.updated_by_id = actor.staff_id
+                session.flush()
+                _log(session, actor, row.id, "customer", row.id, "update", changes)
+                self._refresh_search(session, row)
+                detail = self._detail(session, row)
+        except StaleDataError:
+            with self.db.session() as session:
+                raise _concurrency_error(session, self._row(session, customer_id)) from None
+        except IntegrityError:
+            raise ValidationError({"code": _("Customer code {code} is already used.").format(code=clean.code)}) from None
+        events.publish(events.Change("customer", frozenset({customer_id})))
+        return detail
+
+    def delete(self, actor: Actor, customer_ids: list[uuid.UUID]) -> list[uuid.UUID]:
+        """Soft delete: the files move to "deleted customers" and can be restored."""
+        return self._set_deleted(actor, customer_ids, deleted=True)
+
+    def restore(self, actor: Actor, customer_ids: list[uuid.UUID]) -> list[uuid.UUID]:
+        return self._set_deleted(actor, customer_ids, deleted=False)
+
+    def _set_deleted(self, actor: Actor, customer_ids: list[uuid.UUID], deleted: bool) -> list[uuid.UUID]:
+        done = []
+        now = utcnow()
+        with self.db.session() as session:
+            for row in session.scalars(select(Customer).where(Customer.id.in_(list(customer_ids)))):
+                if (row.deleted_at is not None) == deleted:
+                    continue
+                row.deleted_at = now if deleted else None
+                row.updated_at = now
+                row.updated_by_id = actor.staff_id
+                _log(session, actor, row.id, "customer", row.id, "delete" if deleted else "restore")
+                done.append(row.id)
+        if done:
+            events.publish(events.Change("customer", frozenset(done)))
+        return done
+
+    def history(self, actor: Actor, customer_id: uuid.UUID) -> list[HistoryEntry]:
+        """Every change of the file and of its contacts and transactions, newest first."""
+        with self.db.session() as session:
+            rows = session.execute(
+                select(ChangeLog.at, func.coalesce(Staff.name, ""), ChangeLog.entity, ChangeLog.action,
+                       ChangeLog.field, ChangeLog.old_value, ChangeLog.new_value)
+                .outerjoin(Staff, Staff.id == ChangeLog.actor_id)
+                .where(ChangeLog.customer_id == customer_id)
+                .order_by(ChangeLog.at.desc(), ChangeLog.field)
+            )
+            entries = [HistoryEntry(*row) for row in rows]
+            names = self._staff_names(session, entries)
+        # An account manager is stored as an id; the history shows the person's name.
+        return [
+            replace(e, old_value=names.get(e.old_value, e.old_value), new_value=names.get(e.new_value, e.new_value))
+            if e.field in ("manager_id", "department_id") else e
+            for e in entries
+        ]
+
+    @staticmethod
+    def _staff_names(session: Session, entries: list[HistoryEntry]) -> dict[str, str]:
+        ids = {v for e in entries if e.field in ("manager_id", "department_id") for v in (e.old_value, e.new_value) if v}
+        if not ids:
+            return {}
+        uuids = [uuid.UUID(v) for v in ids]
+        names = {str(k): v for k, v in session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(uuids)))}
+        names.update(
+            {str(k): v for k, v in session.execute(select(Department.id, Department.name).where(Department.id.in_(uuids)))}
+        )
+        return names
+
+    # -- contact persons
+
+    def contacts(self, actor: Actor, customer_id: uuid.UUID) -> list[ContactDetail]:
+        with self.db.session() as session:
+            rows = session.scalars(
+                select(ContactPerson)
+                .where(ContactPerson.customer_id == customer_id, ContactPerson.deleted_at.is_(None))
+                .order_by(ContactPerson.is_decision_maker.desc(), ContactPerson.created_at)
+            )
+            return [self._contact_detail(r) for r in rows]
+
+    @staticmethod
+    def _contact_detail(row: ContactPerson) -> ContactDetail:
+        data = ContactInput(**{f.name: getattr(row, f.name) for f in fields(ContactInput)})
+        return ContactDetail(id=row.id, customer_id=row.customer_id, version=row.version, data=data)
+
+    def save_contact(self, actor: Actor, customer_id: uuid.UUID, data: ContactInput,
+                     contact_id: uuid.UUID | None = None, expected_version: int | None = None) -> ContactDetail:
+        """Add (contact_id None) or edit a contact person; one decision maker per customer."""
+        clean = clean_contact(data)
+        names = [f.name for f in fields(ContactInput)]
+        try:
+            with self.db.session() as session:
+                customer = self._row(session, customer_id)
+                if contact_id is None:
+                    row = ContactPerson(customer_id=customer_id, **{n: getattr(clean, n) for n in names})
+                    session.add(row)
+                    session.flush()
+                    _log(session, actor, customer_id, "contact", row.id, "create",
+                         [("name", "", clean.name)])
+                else:
+                    row = session.get(ContactPerson, contact_id)
+                    if row is None or row.customer_id != customer_id or row.deleted_at is not None:
+                        raise NotFoundError(_("This contact person no longer exists."))
+                    if expected_version is not None and row.version != expected_version:
+                        raise _concurrency_error(session, customer)
+                    changes = _diff(row, clean, names)
+                    for name, _old, _new in changes:
+                        setattr(row, name, getattr(clean, name))
+                    row.updated_at = utcnow()
+                    _log(session, actor, customer_id, "contact", row.id, "update",
+                         [(n, f"{row.name}: {o}" if n != "name" else o, nv) for n, o, nv in changes])
+                if clean.is_decision_maker:
+                    for other in session.scalars(
+                        select(ContactPerson).where(
+                            ContactPerson.customer_id == customer_id, ContactPerson.id != row.id,
+                            ContactPerson.is_decision_maker.is_(True), ContactPerson.deleted_at.is_(None),
+                        )
+                    ):
+                        other.is_decision_maker = False
+                        _log(session, actor, customer_id, "contact", other.id, "update",
+                             [("is_decision_maker", f"{other.name}: 1", "0")])
+                session.flush()
+                self._refresh_search(session, customer)
+                detail = self._contact_detail(row)
+        except StaleDataError:
+            with self.db.session() as session:
+                raise _concurrency_error(session, self._row(session, customer_id)) from None
+        events.publish(events.Change("customer", frozenset({customer_id})))
+        return detail
+
+    def delete_contact(self, actor: Actor, customer_id: uuid.UUID, contact_id: uuid.UUID) -> None:
+        with self.db.session() as session:
+            customer = self._row(session, customer_id)
+            row = session.get(ContactPerson, contact_id)
+            if row is None or row.customer_id != customer_id:
+                raise NotFoundError(_("This contact person no longer exists."))
+            row.deleted_at = row.updated_at = utcnow()
+            _log(session, actor, customer_id, "contact", row.id, "delete", [("name", row.name, "")])
+            session.flush()
+            self._refresh_search(session, customer)
+        events.publish(events.Change("customer", frozenset({customer_id})))
+
+    # -- transactions
+
+    def transactions(self, actor: Actor, customer_id: uuid.UUID) -> list[TransactionDetail]:
+        with self.db.session() as session:
+            rows = session.scalars(
+                select(Transaction)
+                .where(Transaction.customer_id == customer_id, Transaction.deleted_at.is_(None))
+                .order_by(Transaction.occurred_on.desc(), Transaction.created_at.desc())
+            )
+            return [self._transaction_detail(r) for r in rows]
+
+    @staticmethod
+    def _transaction_detail(row: Transaction) -> TransactionDetail:
+        data = TransactionInput(**{f.name: getattr(row, f.name) for f in fields(TransactionInput)})
+        return TransactionDetail(id=row.id, customer_id=row.customer_id, version=row.version, data=data)
+
+    def save_transaction(self, actor: Actor, customer_id: uuid.UUID, data: TransactionInput,
+                         transaction_id: uuid.UUID | None = None,
+                         expected_version: int | None = None) -> TransactionDetail:
+        clean = clean_transaction(data)
+        names = [f.name for f in fields(TransactionInput)]
+        try:
+            with self.db.session() as session:
+                customer = self._row(session, customer_id)
+                if transaction_id is None:
+                    row = Transaction(customer_id=customer_id, **{n: getattr(clean, n) for n in names})
+                    session.add(row)
+                    session.flush()
+                    _log(session, actor, customer_id, "transaction", row.id, "create",
+                         [("amount", "", _history_text(clean.amount))])
+                else:
+                    row = session.get(Transaction, transaction_id)
+                    if row is None or row.customer_id != customer_id or row.deleted_at is not None:
+                        raise NotFoundError(_("This transaction no longer exists."))
+                    if expected_version is not None and row.version != expected_version:
+                        raise _concurrency_error(session, customer)
+                    changes = _diff(row, clean, names)
+                    for name, _old, _new in changes:
+                        setattr(row, name, getattr(clean, name))
+                    row.updated_at = utcnow()
+                    _log(session, actor, customer_id, "transaction", row.id, "update", changes)
+                session.flush()
+                detail = self._transaction_detail(row)
+        except StaleDataError:
+            with self.db.session() as session:
+                raise _concurrency_error(session, self._row(session, customer_id)) from None
+        events.publish(events.Change("customer", frozenset({customer_id})))
+        return detail
+
+    def delete_transaction(self, actor: Actor, customer_id: uuid.UUID, transaction_id: uuid.UUID) -> None:
+        with self.db.session() as session:
+            row = session.get(Transaction, transaction_id)
+            if row is None or row.customer_id != customer_id:
+                raise NotFoundError(_("This transaction no longer exists."))
+            row.deleted_at = row.updated_at = utcnow()
+            _log(session, actor, customer_id, "transaction", row.id, "delete",
+                 [("amount", _history_text(row.amount), "")])
+        events.publish(events.Change("customer", frozenset({customer_id})))

@@ -1,0 +1,122 @@
+"""Display names of the domain's keys and fields, in the current language (shared by GUI and CLI)."""
+
+from __future__ import annotations
+
+from app.i18n import N_, _
+from app.models.enums import Category, CreditRating, DefaultTier, EnterpriseNature, PaymentMethod, StaffRole
+
+CATEGORY = {
+    Category.TARGET.value: N_("Target"),
+    Category.POTENTIAL.value: N_("Potential"),
+    Category.GENERAL.value: N_("General"),
+    Category.KEY.value: N_("Key"),
+    Category.LOST.value: N_("Lost"),
+}
+TIER = {
+    DefaultTier.VIP.value: N_("VIP"),
+    DefaultTier.IMPORTANT.value: N_("Important"),
+    DefaultTier.NORMAL.value: N_("Normal"),
+    DefaultTier.POTENTIAL.value: N_("Potential tier"),
+}
+ENTERPRISE_NATURE = {
+    EnterpriseNature.STATE_OWNED.value: N_("State-owned"),
+    EnterpriseNature.PRIVATE.value: N_("Private"),
+    EnterpriseNature.FOREIGN.value: N_("Foreign-owned"),
+    EnterpriseNature.JOINT_VENTURE.value: N_("Joint venture"),
+    EnterpriseNature.COLLECTIVE.value: N_("Collective"),
+    EnterpriseNature.INDIVIDUAL.value: N_("Individual business"),
+    EnterpriseNature.PUBLIC_INSTITUTION.value: N_("Public institution"),
+    EnterpriseNature.OTHER.value: N_("Other"),
+}
+CREDIT_RATING = {r.value: r.value for r in CreditRating}
+PAYMENT_METHOD = {
+    PaymentMethod.BANK_TRANSFER.value: N_("Bank transfer"),
+    PaymentMethod.CASH.value: N_("Cash"),
+    PaymentMethod.CHEQUE.value: N_("Cheque"),
+    PaymentMethod.ACCEPTANCE_BILL.value: N_("Acceptance bill"),
+    PaymentMethod.ONLINE.value: N_("Online payment"),
+    PaymentMethod.CREDIT.value: N_("On credit"),
+    PaymentMethod.OTHER.value: N_("Other"),
+}
+STAFF_ROLE = {
+    StaffRole.SALES.value: N_("Sales"),
+    StaffRole.MANAGER.value: N_("Department manager"),
+    StaffRole.GENERAL_MANAGER.value: N_("General manager"),
+    StaffRole.ADMIN.value: N_("Administrator"),
+}
+
+# Every field a user edits, by its attribute name: the form, the history and error messages use these.
+FIELDS = {
+    "code": N_("Customer code"),
+    "name": N_("Company name"),
+    "short_name": N_("Short name"),
+    "category": N_("Category"),
+    "tier": N_("Tier"),
+    "industry": N_("Industry"),
+    "enterprise_nature": N_("Enterprise nature"),
+    "province": N_("Province"),
+    "city": N_("City"),
+    "address": N_("Address"),
+    "postcode": N_("Postcode"),
+    "legal_representative": N_("Legal representative"),
+    "founded": N_("Founded"),
+    "registered_capital": N_("Registered capital"),
+    "uscc": N_("Unified social credit code"),
+    "business_scope": N_("Business scope"),
+    "phone": N_("Phone"),
+    "fax": N_("Fax"),
+    "email": N_("E-mail"),
+    "website": N_("Website"),
+    "annual_revenue": N_("Annual revenue"),
+    "employees": N_("Employees"),
+    "purchasing_pattern": N_("Purchasing decision pattern"),
+    "needs": N_("Needs"),
+    "business_trend": N_("Business trend"),
+    "credit_rating": N_("Credit rating"),
+    "financial_status": N_("Financial status"),
+    "cooperation_start": N_("Cooperation since"),
+    "brands": N_("Brands carried"),
+    "competitors": N_("Competitors' dealings"),
+    "lost_reason": N_("Reason lost"),
+    "notes": N_("Notes"),
+    "manager_id": N_("Account manager"),
+    "department_id": N_("Department"),
+    "registered_on": N_("Registered on"),
+    # contact persons
+    "title": N_("Title"),
+    "mobile": N_("Mobile"),
+    "wechat": N_("WeChat"),
+    "birthday": N_("Birthday"),
+    "preferences": N_("Hobbies and preferences"),
+    "is_decision_maker": N_("Decision maker"),
+    # transactions
+    "occurred_on": N_("Date"),
+    "amount": N_("Amount"),
+    "profit": N_("Profit"),
+    "product": N_("Product"),
+    "contract_no": N_("Contract no."),
+    "payment_method": N_("Payment method"),
+}
+
+# Fields whose stored value is a key of one of the vocabularies above.
+VOCABULARY = {
+    "category": CATEGORY,
+    "tier": TIER,
+    "enterprise_nature": ENTERPRISE_NATURE,
+    "credit_rating": CREDIT_RATING,
+    "payment_method": PAYMENT_METHOD,
+}
+
+
+def label(vocabulary: dict[str, str], key: str) -> str:
+    """The translated name of a key; an unknown key (a user-named tier, say) is shown as it is."""
+    return _(vocabulary[key]) if key in vocabulary else key
+
+
+def field_label(field: str) -> str:
+    return _(FIELDS.get(field, field))
+
+
+def value_label(field: str, value: str) -> str:
+    vocabulary = VOCABULARY.get(field)
+    return label(vocabulary, value) if vocabulary and value else value

@@ -1,0 +1,138 @@
+"""How customers are found: the search text each one carries, and the SQL that matches a query.
+
+Every customer has one row in customer_search: its names, code, credit code, phones and contact
+names, plus the pinyin (full and initials) of the Chinese names. On SQLite an FTS5 trigram index
+finds any substring of three or more characters, and a second FTS5 index over Chinese single
+characters and pairs finds one- and two-character Chinese queries. Other databases (PostgreSQL)
+match the same text with ILIKE, which pg_trgm indexes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+from sqlalchemy import ColumnElement, Select, and_, select, text
+
+from app.models import CustomerSearch
+
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+TRIGRAM = 3
+
+
+def normalize(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+@lru_cache(maxsize=65536)
+def pinyin(text: str) -> tuple[str, str]:
+    """Full pinyin and initials of the Chinese characters in `text` ('' for none)."""
+    if not CJK.search(text):
+        return "", ""
+    from pypinyin import lazy_pinyin
+
+    syllables = [s for s in lazy_pinyin("".join(CJK_RUN.findall(text)), errors="ignore") if s]
+    return "".join(syllables), "".join(s[0] for s in syllables)
+
+
+def chinese_grams(texts: Iterable[str]) -> str:
+    """Every Chinese character and every adjacent pair, once each, space separated."""
+    grams: dict[str, None] = {}
+    for value in texts:
+        for run in CJK_RUN.findall(value):
+            for i, ch in enumerate(run):
+                grams[ch] = None
+                if i + 1 < len(run):
+                    grams[run[i : i + 2]] = None
+    return " ".join(grams)
+
+
+def search_document(
+    *, name: str, short_name: str, code: str, uscc: str, phones: Iterable[str], contact_names: Iterable[str]
+) -> tuple[str, str]:
+    """The (body, grams) a customer is found by."""
+    contact_names = [n for n in contact_names if n]
+    parts = [name, short_name, code, uscc]
+    for phone in phones:
+        if phone:
+            parts.append(phone.replace("-", "").replace("+", ""))
+    parts.extend(contact_names)
+    for value in (name, short_name, *contact_names):
+        full, initials = pinyin(value)
+        if full:
+            parts.extend((full, initials))
+    body = normalize(" ".join(p for p in parts if p))
+    return body, chinese_grams((name, short_name, *contact_names))
+
+
+def query_terms(query: str) -> list[str]:
+    """The words of a query, normalised the way the search text is; LIKE wildcards dropped."""
+    terms = []
+    for word in normalize(query).split():
+        word = word.replace("%", "").replace("_", "")
+        if re.fullmatch(r"[\d\-+()]+", word):  # a phone fragment, as typed with separators
+            word = re.sub(r"[^\d]", "", word)
+        if word:
+            terms.append(word)
+    return terms
+
+
+def _like_pattern(term: str) -> str:
+    return f"%{term}%"
+
+
+def matching_keys(term: str, dialect: str) -> Select:
+    """SELECT of customer_search keys whose text contains `term`."""
+    if dialect == "sqlite":
+        if len(term) >= TRIGRAM:
+            return select(text("rowid")).select_from(text("customer_fts")).where(
+                text("customer_fts.body LIKE :p").bindparams(p=_like_pattern(term))
+            )
+        if all(CJK.match(ch) for ch in term):
+            return select(text("rowid")).select_from(text("customer_fts_grams")).where(
+                text("customer_fts_grams MATCH :q").bindparams(q=f'"{term}"')
+            )
+        return select(CustomerSearch.key).where(CustomerSearch.body.like(_like_pattern(term)))
+    return select(CustomerSearch.key).where(CustomerSearch.body.ilike(_like_pattern(term)))
+
+
+def search_condition(customer_id_column, query: str, dialect: str) -> ColumnElement[bool] | None:
+    """A WHERE condition on the customer id for every word of `query` (None: no search)."""
+    terms = query_terms(query)
+    if not terms:
+        return None
+    conditions = [
+        customer_id_column.in_(
+            select(CustomerSearch.customer_id).where(CustomerSearch.key.in_(matching_keys(term, dialect)))
+        )
+        for term in terms
+    ]
+    return and_(*conditions)
+
+
+def refresh_search_rows(session, documents: dict) -> None:
+    """Write the search text of the given customers ({customer_id: (body, grams)})."""
+    if not documents:
+        return
+    existing = dict(
+        session.execute(
+            select(CustomerSearch.customer_id, CustomerSearch.key).where(
+                CustomerSearch.customer_id.in_(list(documents))
+            )
+        ).all()
+    )
+    for customer_id, (body, grams) in documents.items():
+        key = existing.get(customer_id)
+        if key is None:
+            session.add(CustomerSearch(customer_id=customer_id, body=body, grams=grams))
+        else:
+            session.execute(
+                CustomerSearch.__table__.update()
+                .where(CustomerSearch.key == key)
+                .values(body=body, grams=grams)
+            )
+    session.flush()
+

@@ -1,0 +1,121 @@
+"""Field checks and normalisation: credit codes, phone numbers, e-mail addresses, required names."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from app.i18n import _
+
+# GB 32100-2015: 31 characters (no I, O, S, V, Z) and the weights of positions 1–17.
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+USCC_PATTERN = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+
+
+def clean_text(value: object) -> str:
+    """Full-width letters and digits to ASCII, surrounding and repeated spaces removed."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFKC", str(value))
+    return " ".join(text.split())
+
+
+def uscc_check_character(first17: str) -> str:
+    total = sum(USCC_ALPHABET.index(ch) * w for ch, w in zip(first17, USCC_WEIGHTS))
+    return USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def normalize_uscc(value: object) -> str:
+    """Upper-case, half-width, no spaces; raises ValueError with the reason when it is not valid."""
+    text = clean_text(value).replace(" ", "").upper()
+    if not text:
+        return ""
+    if len(text) != 18:
+        raise ValueError(_("must be 18 characters, not {count}").format(count=len(text)))
+    if not USCC_PATTERN.match(text):
+        raise ValueError(_("contains characters a credit code cannot have (I, O, S, V, Z or punctuation)"))
+    expected = uscc_check_character(text[:17])
+    if text[17] != expected:
+        raise ValueError(
+            _("check character is {actual} but should be {expected}: a character was mistyped").format(
+                actual=text[17], expected=expected
+            )
+        )
+    return text
+
+
+def normalize_phone(value: object) -> str:
+    """A phone as people write it (+86, full-width, spaces, a leading apostrophe, an Excel float)
+    to one form: mobiles as 11 digits, landlines as area code-number; ValueError when it is none."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError(_("is not a phone number"))
+        value = int(value)
+    text = clean_text(value).lstrip("'‘’`").strip()
+    if not text:
+        return ""
+    # Chinese offices write extensions as 转 or 分机.
+    text = re.sub(r"\s*(转|分机)\s*", " ext. ", text)
+    if re.fullmatch(r"\d+\.0+", text):  # a number that went through a float in a spreadsheet
+        text = text.split(".")[0]
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException:
+        raise ValueError(_("is not a phone number")) from None
+    if not phonenumbers.is_possible_number(number):
+        raise ValueError(_("has the wrong number of digits for a phone number"))
+    national = phonenumbers.national_significant_number(number)
+    if number.country_code != 86:
+        result = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    elif phonenumbers.number_type(number) in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    ) and national.startswith("1"):
+        result = national
+    else:
+        area = phonenumbers.length_of_geographical_area_code(number)
+        result = f"0{national[:area]}-{national[area:]}" if area else national
+    if number.extension:
+        result += f"-{number.extension}"
+    return result
+
+
+def normalize_email(value: object) -> str:
+    text = clean_text(value).replace(" ", "")
+    if not text:
+        return ""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        return validate_email(text, check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise ValueError(_("is not a valid e-mail address")) from None
+
+
+def parse_money(value: object) -> Decimal | None:
+    """Yuan with at most two decimals; accepts ¥ and thousands separators."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, Decimal):
+        amount = value
+    else:
+        text = clean_text(value).replace(",", "").replace("¥", "").replace("￥", "").strip()
+        if not text:
+            return None
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(_("is not an amount of money")) from None
+    if not amount.is_finite():
+        raise ValueError(_("is not an amount of money"))
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValueError(_("has more than two decimal places"))
+    if abs(amount) >= Decimal("1e15"):
+        raise ValueError(_("is too large"))
+    return amount.quantize(Decimal("0.01"))

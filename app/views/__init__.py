@@ -1,0 +1,1 @@
+"""Main window, pages, item models and charts (Qt)."""
