@@ -1,0 +1,230 @@
+"""Field widgets built from a list of field specs: the customer window and the dialogs share them."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from PySide6.QtCore import QDate, QObject, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.i18n import _
+from app.services import labels
+
+NO_DATE = QDate(1900, 1, 1)
+ERROR_STYLE = "border: 1px solid #c62828;"
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """`kind`: text, multiline, date, money, int, bool, choice (a vocabulary), editable (a free combo), staff."""
+
+    name: str
+    kind: str = "text"
+    vocabulary: dict[str, str] | None = None
+    required: bool = False
+
+
+class OptionalDateEdit(QDateEdit):
+    """A date that may be empty: the lowest date stands for "none" and shows as blank."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setCalendarPopup(True)
+        self.setMinimumDate(NO_DATE)
+        self.setSpecialValueText(" ")
+        self.setDisplayFormat("yyyy-MM-dd")
+        self.setDate(NO_DATE)
+
+    def value(self) -> date | None:
+        current = self.date()
+        return None if current == NO_DATE else current.toPython()
+
+    def set_value(self, value: date | None) -> None:
+        self.setDate(QDate(value) if value else NO_DATE)
+
+
+class FormFields(QObject):
+    """The widgets for a set of fields, reading and writing plain values and showing errors at each field."""
+
+    changed = Signal()
+
+    def __init__(self, specs: list[FieldSpec], parent: QWidget, staff: list | None = None) -> None:
+        super().__init__(parent)
+        self.specs = {spec.name: spec for spec in specs}
+        self.widgets: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}
+        self._staff = staff or []
+        for spec in specs:
+            widget = self._make(spec, parent)
+            widget.setObjectName(f"field_{spec.name}")
+            self.widgets[spec.name] = widget
+            error = QLabel(parent)
+            error.setObjectName(f"error_{spec.name}")
+            error.setStyleSheet("color: #c62828;")
+            error.setWordWrap(True)
+            error.hide()
+            self.errors[spec.name] = error
+
+    def _make(self, spec: FieldSpec, parent: QWidget) -> QWidget:
+        if spec.kind == "multiline":
+            widget = QPlainTextEdit(parent)
+            widget.setTabChangesFocus(True)
+            widget.setFixedHeight(64)
+            widget.textChanged.connect(self.changed)
+        elif spec.kind == "date":
+            widget = OptionalDateEdit(parent)
+            widget.dateChanged.connect(self.changed)
+        elif spec.kind == "bool":
+            widget = QCheckBox(parent)
+            widget.toggled.connect(self.changed)
+        elif spec.kind in ("choice", "editable", "staff"):
+            widget = QComboBox(parent)
+            widget.setEditable(spec.kind == "editable")
+            widget.addItem("", "")
+            if spec.kind == "staff":
+                for member in self._staff:
+                    widget.addItem(member.name, member.id)
+            else:
+                for key in spec.vocabulary or {}:
+                    widget.addItem(labels.label(spec.vocabulary, key), key)
+            widget.currentIndexChanged.connect(self.changed)
+            if widget.isEditable():
+                widget.editTextChanged.connect(self.changed)
+        else:
+            widget = QLineEdit(parent)
+            widget.setClearButtonEnabled(spec.kind == "text")
+            widget.textChanged.connect(self.changed)
+        return widget
+
+    def form_layout(self, names: list[str] | None = None) -> QFormLayout:
+        """A two-column form of the given fields, each with its error line under the widget."""
+        layout = QFormLayout()
+        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for name in names or list(self.specs):
+            spec = self.specs[name]
+            cell = QWidget()
+            box = QVBoxLayout(cell)
+            box.setContentsMargins(0, 0, 0, 0)
+            box.setSpacing(2)
+            box.addWidget(self.widgets[name])
+            box.addWidget(self.errors[name])
+            text = labels.field_label(name) + (" *" if spec.required else "")
+            label = QLabel(text)
+            label.setBuddy(self.widgets[name])
+            layout.addRow(label, cell)
+        return layout
+
+    # -- values
+
+    def set_values(self, source: object) -> None:
+        blockers = [w.blockSignals(True) for w in self.widgets.values()]
+        try:
+            for name, widget in self.widgets.items():
+                self._write(self.specs[name], widget, getattr(source, name))
+        finally:
+            for widget, _blocked in zip(self.widgets.values(), blockers):
+                widget.blockSignals(False)
+        self.clear_errors()
+
+    def _write(self, spec: FieldSpec, widget: QWidget, value) -> None:
+        if isinstance(widget, OptionalDateEdit):
+            widget.set_value(value)
+        elif isinstance(widget, QCheckBox):
+            widget.setChecked(bool(value))
+        elif isinstance(widget, QComboBox):
+            index = widget.findData(value if value is not None else "")
+            if index < 0 and widget.isEditable():
+                widget.setEditText(labels.value_label(spec.name, value or ""))
+            elif index < 0 and value:
+                # A value outside the list (a tier named by a rule set, a departed manager): keep it.
+                widget.addItem(str(value), value)
+                widget.setCurrentIndex(widget.count() - 1)
+            else:
+                widget.setCurrentIndex(max(index, 0))
+        elif isinstance(widget, QPlainTextEdit):
+            widget.setPlainText(value or "")
+        else:
+            widget.setText(self._text_of(spec, value))
+
+    @staticmethod
+    def _text_of(spec: FieldSpec, value) -> str:
+        if value is None:
+            return ""
+        if spec.kind == "money" and isinstance(value, Decimal):
+            return f"{value:,.2f}"
+        return str(value)
+
+    def values(self) -> tuple[dict, dict[str, str]]:
+        """The entered values, and the fields that cannot even be read (e.g. letters in a number)."""
+        values: dict = {}
+        errors: dict[str, str] = {}
+        for name, widget in self.widgets.items():
+            spec = self.specs[name]
+            if isinstance(widget, OptionalDateEdit):
+                values[name] = widget.value()
+            elif isinstance(widget, QCheckBox):
+                values[name] = widget.isChecked()
+            elif isinstance(widget, QComboBox):
+                if widget.isEditable():
+                    text = widget.currentText().strip()
+                    index = widget.findText(text)
+                    values[name] = widget.itemData(index) if index >= 0 else text
+                else:
+                    data = widget.currentData()
+                    values[name] = data if data not in ("", None) else (None if spec.kind == "staff" else "")
+            elif isinstance(widget, QPlainTextEdit):
+                values[name] = widget.toPlainText()
+            else:
+                text = widget.text().strip()
+                if spec.kind == "int":
+                    if not text:
+                        values[name] = None
+                    elif text.replace(",", "").isdigit():
+                        values[name] = int(text.replace(",", ""))
+                    else:
+                        errors[name] = _("{field} must be a whole number of 0 or more.").format(
+                            field=labels.field_label(name)
+                        )
+                elif spec.kind == "money":
+                    values[name] = text or None
+                else:
+                    values[name] = text
+        return values, errors
+
+    def show_errors(self, errors: dict[str, str]) -> QWidget | None:
+        """Mark each field in error; returns the first such widget so the caller can focus it."""
+        self.clear_errors()
+        first = None
+        for name, message in errors.items():
+            if name not in self.widgets:
+                continue
+            self.errors[name].setText(message)
+            self.errors[name].show()
+            self.widgets[name].setStyleSheet(ERROR_STYLE)
+            self.widgets[name].setToolTip(message)
+            first = first or self.widgets[name]
+        return first
+
+    def clear_errors(self) -> None:
+        for name, label in self.errors.items():
+            label.hide()
+            label.clear()
+            self.widgets[name].setStyleSheet("")
+            self.widgets[name].setToolTip("")
+
+
+def staff_id_or_none(value) -> uuid.UUID | None:
+    return value if isinstance(value, uuid.UUID) else None

@@ -1,0 +1,163 @@
+"""The main window: menus, shortcuts, the Customers page, open customer files and the status bar."""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget
+
+from app import __version__
+from app.db import Database
+from app.dialogs.settings_dialog import SettingsDialog
+from app.i18n import _, current_language
+from app.services.actor import Actor
+from app.services.customers import CustomerService
+from app.views.customer_window import CustomerWindow
+from app.views.customers_page import CustomersPage
+from app.views.qt_events import ChangeNotifier
+from app.views.settings import Settings
+
+
+class MainWindow(QMainWindow):
+    language_chosen = Signal(str)
+
+    def __init__(self, db: Database, actor: Actor, settings: Settings) -> None:
+        super().__init__()
+        self.setObjectName("MainWindow")
+        self.setWindowTitle(_("ClientDesk — Customers"))
+        self.db = db
+        self.actor = actor
+        self.settings = settings
+        self.service = CustomerService(db)
+        self.undo_stack = QUndoStack(self)
+        self.customer_windows: list[CustomerWindow] = []
+
+        self.customers_page = CustomersPage(self.service, actor, settings, self.undo_stack, self)
+        self.customers_page.open_requested.connect(self.open_customer)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.customers_page)
+        self.setCentralWidget(self.pages)
+
+        self.status_text = QLabel()
+        self.status_text.setObjectName("status_text")
+        self.statusBar().addWidget(self.status_text, 1)
+        location = QLabel(db.where)
+        location.setObjectName("database_label")
+        location.setToolTip(_("Database: {where}").format(where=db.where))
+        self.statusBar().addPermanentWidget(location)
+        self.customers_page.status_changed.connect(self.status_text.setText)
+        self.customers_page._announce()
+
+        self.notifier = ChangeNotifier(self)
+        self.notifier.changed.connect(self._on_change)
+        self._build_menus()
+
+        geometry = settings.geometry("main_window")
+        if geometry.isEmpty():
+            self.resize(1280, 760)
+        else:
+            self.restoreGeometry(geometry)
+        state = settings.main_window_state
+        if not state.isEmpty():
+            self.restoreState(state)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(_("&File"))
+        self.new_action = self._action(_("&New customer"), QKeySequence.StandardKey.New, lambda: self.open_customer(None))
+        file_menu.addAction(self.new_action)
+        file_menu.addSeparator()
+        settings_action = self._action(_("&Settings…"), QKeySequence.StandardKey.Preferences, self.show_settings)
+        settings_action.setShortcuts([QKeySequence("Ctrl+,")])
+        file_menu.addAction(settings_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self._action(_("&Quit"), QKeySequence.StandardKey.Quit, self.close))
+
+        edit_menu = bar.addMenu(_("&Edit"))
+        self.undo_action = self.undo_stack.createUndoAction(self, _("&Undo"))
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, _("&Redo"))
+        self.redo_action.setShortcuts([QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Y")])
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self._action(_("&Find"), QKeySequence.StandardKey.Find, self.customers_page.focus_search))
+        edit_menu.addAction(self.customers_page.open_action)
+        edit_menu.addAction(self.customers_page.delete_action)
+
+        view_menu = bar.addMenu(_("&View"))
+        view_menu.addAction(self._action(_("&Refresh"), QKeySequence.StandardKey.Refresh, self.refresh))
+        self.deleted_action = QAction(_("&Deleted customers"), self)
+        self.deleted_action.setCheckable(True)
+        self.deleted_action.toggled.connect(
+            lambda on: self.customers_page.view_mode.setCurrentIndex(1 if on else 0))
+        self.customers_page.view_mode.currentIndexChanged.connect(
+            lambda i: self.deleted_action.setChecked(i == 1))
+        view_menu.addAction(self.deleted_action)
+
+        help_menu = bar.addMenu(_("&Help"))
+        help_menu.addAction(self._action(_("&About ClientDesk"), None, self.show_about))
+
+    def _action(self, text: str, shortcut, slot) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    # -- customers
+
+    def open_customer(self, customer_id: uuid.UUID | None) -> CustomerWindow:
+        """Open a customer file in its own window (or bring an already open one forward)."""
+        for window in self.customer_windows:
+            if customer_id is not None and window.customer_id == customer_id:
+                window.showNormal()
+                window.raise_()
+                window.activateWindow()
+                return window
+        staff = self.service.staff(self.actor)
+        window = CustomerWindow(self.service, self.actor, staff, self.settings, customer_id)
+        window.destroyed.connect(lambda *_args, w=window: self.customer_windows.remove(w))
+        self.customer_windows.append(window)
+        window.show()
+        return window
+
+    def _on_change(self, change) -> None:
+        if change.entity == "customer":
+            self.customers_page.refresh()
+
+    def refresh(self) -> None:
+        self.customers_page.reload_filter_options()
+        self.customers_page.refresh()
+
+    # -- settings and the rest
+
+    def show_settings(self) -> None:
+        dialog = SettingsDialog(self, current_language(), self.db.where)
+        if dialog.exec() and dialog.language != current_language():
+            self.language_chosen.emit(dialog.language)
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self, _("About ClientDesk"),
+            _("ClientDesk {version}\nCustomer files, contacts and tiers for small sales offices.\n\n"
+              "Database: {where}").format(version=__version__, where=self.db.where),
+        )
+
+    def close_customer_windows(self) -> bool:
+        """Close every customer file; False if one has unsaved edits the user wants to keep."""
+        return all(window.close() for window in list(self.customer_windows))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.close_customer_windows():
+            event.ignore()
+            return
+        self.settings.set_geometry("main_window", self.saveGeometry())
+        self.settings.main_window_state = self.saveState()
+        self.customers_page.save_state()
+        self.settings.sync()
+        self.notifier.close()
+        event.accept()

@@ -1,0 +1,94 @@
+"""Typed user settings over QSettings: language, window state, table layout and the last filter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from app import i18n
+
+ORGANIZATION = "ClientDesk"
+APPLICATION = "ClientDesk"
+
+_DEFAULTS: dict[str, Any] = {
+    "language": "",  # empty until the first start asks
+    "database_url": "",  # empty: the embedded database
+    "main_window/geometry": QByteArray(),
+    "main_window/state": QByteArray(),
+    "customers/header": QByteArray(),
+    "customers/filter": {},
+    "customer_window/geometry": QByteArray(),
+}
+
+
+class Settings:
+    """Reads and writes one settings store; tests pass an .ini path so nothing real is touched."""
+
+    def __init__(self, path: str | None = None) -> None:
+        if path is None:
+            self._store = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
+        else:
+            self._store = QSettings(path, QSettings.Format.IniFormat)
+
+    def _get(self, key: str) -> Any:
+        default = _DEFAULTS[key]
+        value = self._store.value(key, default)
+        if isinstance(default, QByteArray) and not isinstance(value, QByteArray):
+            return QByteArray()
+        if isinstance(default, dict) and not isinstance(value, dict):
+            return {}
+        return value
+
+    def _set(self, key: str, value: Any) -> None:
+        self._store.setValue(key, value)
+
+    def sync(self) -> None:
+        self._store.sync()
+
+    @property
+    def language(self) -> str:
+        value = str(self._get("language") or "")
+        return value if value in i18n.LANGUAGES else ""
+
+    @language.setter
+    def language(self, value: str) -> None:
+        self._set("language", value)
+
+    @property
+    def database_url(self) -> str:
+        return str(self._get("database_url") or "")
+
+    @database_url.setter
+    def database_url(self, value: str) -> None:
+        self._set("database_url", value)
+
+    def geometry(self, name: str) -> QByteArray:
+        return self._get(f"{name}/geometry")
+
+    def set_geometry(self, name: str, value: QByteArray) -> None:
+        self._set(f"{name}/geometry", value)
+
+    @property
+    def main_window_state(self) -> QByteArray:
+        return self._get("main_window/state")
+
+    @main_window_state.setter
+    def main_window_state(self, value: QByteArray) -> None:
+        self._set("main_window/state", value)
+
+    @property
+    def customers_header(self) -> QByteArray:
+        return self._get("customers/header")
+
+    @customers_header.setter
+    def customers_header(self, value: QByteArray) -> None:
+        self._set("customers/header", value)
+
+    @property
+    def customers_filter(self) -> dict[str, str]:
+        return {str(k): str(v) for k, v in dict(self._get("customers/filter")).items()}
+
+    @customers_filter.setter
+    def customers_filter(self, value: dict[str, str]) -> None:
+        self._set("customers/filter", dict(value))
