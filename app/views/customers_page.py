@@ -104,6 +104,8 @@ class CustomersPage(QWidget):
         self.table = QTableView()
         self.table.setObjectName("customers_table")
         self.table.setModel(self.model)
+        # Qt's headers start out descending; a customer list starts at the first code.
+        self.table.horizontalHeader().setSortIndicator(Column.CODE, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)

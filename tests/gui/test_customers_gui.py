@@ -1,0 +1,293 @@
+"""GUI tests: drive the real main window, customers page and customer file window with pytest-qt."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.services.actor import DEFAULT_ACTOR
+from app.services.customers import ContactInput, CustomerInput, CustomerQuery, CustomerService, TransactionInput
+from app.views.customer_table_model import PAGE_SIZE, Column, CustomerTableModel
+from app.views.main_window import MainWindow
+from app.views.settings import Settings
+
+COMPANIES = [
+    ("北京华信科技有限公司", "华信", "key", "vip", "信息技术", "北京", "北京"),
+    ("上海明德贸易有限公司", "明德", "general", "normal", "批发零售", "上海", "上海"),
+    ("深圳市鹏达电子股份有限公司", "鹏达", "potential", "important", "制造业", "广东", "深圳"),
+    ("杭州西湖物流有限公司", "西湖物流", "general", "normal", "物流", "浙江", "杭州"),
+]
+
+
+@pytest.fixture
+def service(sqlite_db) -> CustomerService:
+    return CustomerService(sqlite_db)
+
+
+@pytest.fixture
+def filled(service) -> CustomerService:
+    for name, short, category, tier, industry, province, city in COMPANIES:
+        service.create(DEFAULT_ACTOR, CustomerInput(name=name, short_name=short, category=category, tier=tier,
+                                                    industry=industry, province=province, city=city))
+    return service
+
+
+@pytest.fixture
+def window(qtbot, filled, sqlite_db, tmp_path) -> MainWindow:
+    main = MainWindow(sqlite_db, DEFAULT_ACTOR, Settings(str(tmp_path / "settings.ini")))
+    main.show()
+    qtbot.waitExposed(main)
+    yield main
+    # Edits a test left unsaved would ask "save?" on close and wait for an answer forever.
+    for customer_window in list(main.customer_windows):
+        customer_window.dirty = False
+    main.close()
+    main.deleteLater()
+
+
+def answer_next_message_box(button: QMessageBox.StandardButton) -> list[str]:
+    """Click `button` on the next modal message box; returns the texts it showed."""
+    seen: list[str] = []
+
+    def click() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append(box.text())
+            box.button(button).click()
+        else:
+            QTimer.singleShot(20, click)
+
+    QTimer.singleShot(0, click)
+    return seen
+
+
+def visible_names(page) -> list[str]:
+    model = page.model
+    return [model.data(model.index(row, Column.NAME)) for row in range(model.rowCount())]
+
+
+def test_model_passes_qt_model_tester(qtmodeltester, filled):
+    model = CustomerTableModel(filled, DEFAULT_ACTOR)
+    model.refresh()
+    qtmodeltester.check(model)
+
+
+def test_model_fetches_only_the_pages_it_shows(qtbot, service):
+    for i in range(PAGE_SIZE * 3 + 7):
+        service.create(DEFAULT_ACTOR, CustomerInput(name=f"测试公司{i:04d}"))
+    model = CustomerTableModel(service, DEFAULT_ACTOR)
+    model.refresh()
+    assert model.rowCount() == PAGE_SIZE * 3 + 7
+    assert model.cached_rows() == 0
+    assert model.data(model.index(PAGE_SIZE * 3 + 6, Column.NAME)) == f"测试公司{PAGE_SIZE * 3 + 6:04d}"
+    assert model.cached_rows() == 7  # only the last page was read
+
+
+def test_status_bar_counts_customers(window):
+    assert window.customers_page.model.rowCount() == 4
+    assert "4" in window.status_text.text()
+
+
+def test_search_as_you_type_is_debounced(qtbot, window):
+    page = window.customers_page
+    qtbot.keyClicks(page.search, "bjhx")
+    assert page.model.rowCount() == 4  # not yet: the search waits for a pause in typing
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=2000)
+    assert visible_names(page) == ["北京华信科技有限公司"]
+    assert "1" in page.count_label.text()
+    page.search.clear()
+    page.search.insert("物流")  # typed through an input method: QTest can only type ASCII keys
+    qtbot.waitUntil(lambda: visible_names(page) == ["杭州西湖物流有限公司"], timeout=2000)
+
+
+def test_filters_and_sorting(qtbot, window):
+    page = window.customers_page
+    combo = page.filters["category"]
+    combo.setCurrentIndex(combo.findData("general"))
+    assert sorted(visible_names(page)) == ["上海明德贸易有限公司", "杭州西湖物流有限公司"]
+    region = page.filters["region"]
+    region.setCurrentIndex(region.findData("浙江"))
+    assert visible_names(page) == ["杭州西湖物流有限公司"]
+    page.clear_filters()
+    assert page.model.rowCount() == 4
+    page.table.sortByColumn(Column.NAME, Qt.SortOrder.DescendingOrder)
+    names = visible_names(page)
+    assert names == sorted((c[0] for c in COMPANIES), reverse=True)
+
+
+def test_filter_is_remembered(qtbot, filled, sqlite_db, tmp_path):
+    settings_path = str(tmp_path / "remember.ini")
+    first = MainWindow(sqlite_db, DEFAULT_ACTOR, Settings(settings_path))
+    qtbot.addWidget(first)
+    industry = first.customers_page.filters["industry"]
+    industry.setCurrentIndex(industry.findData("物流"))
+    first.close()
+    second = MainWindow(sqlite_db, DEFAULT_ACTOR, Settings(settings_path))
+    qtbot.addWidget(second)
+    assert second.customers_page.filters["industry"].currentData() == "物流"
+    assert visible_names(second.customers_page) == ["杭州西湖物流有限公司"]
+
+
+def test_create_customer_from_the_keyboard(qtbot, window, service):
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(window.customer_windows) == 1)
+    editor = window.customer_windows[0]
+    editor.fields.widgets["name"].insert("广州南方建材有限公司")
+    qtbot.keyClicks(editor.fields.widgets["phone"], "+86 20 8888 6666")
+    assert editor.dirty
+    editor.save_action.trigger()
+    assert not editor.dirty
+    saved = service.get(DEFAULT_ACTOR, editor.customer_id)
+    assert saved.data.name == "广州南方建材有限公司"
+    assert saved.data.phone == "020-88886666"
+    assert saved.data.code == "C000005"
+    qtbot.waitUntil(lambda: window.customers_page.model.rowCount() == 5)
+
+
+def test_invalid_input_is_shown_at_the_field_and_saves_nothing(qtbot, window, service):
+    window.new_action.trigger()
+    editor = window.customer_windows[0]
+    qtbot.keyClicks(editor.fields.widgets["email"], "not-an-address")
+    qtbot.keyClicks(editor.fields.widgets["uscc"], "914403001922038217")
+    editor.save_action.trigger()
+    assert editor.fields.errors["name"].isVisibleTo(editor)
+    assert "required" in editor.fields.errors["name"].text()
+    assert "e-mail" in editor.fields.errors["email"].text().lower()
+    assert "6" in editor.fields.errors["uscc"].text()  # the check character it should have been
+    assert editor.customer_id is None
+    assert service.count(DEFAULT_ACTOR, CustomerQuery()) == 4
+    assert editor.fields.widgets["email"].text() == "not-an-address"  # nothing the user typed is lost
+
+
+def test_edit_writes_history(qtbot, window, service):
+    page = window.customers_page
+    page.table.selectRow(0)
+    page.open_selected()
+    editor = window.customer_windows[0]
+    city = editor.fields.widgets["city"]
+    city.clear()
+    city.insert("天津")
+    editor.save_action.trigger()
+    history = editor.history_table
+    fields = [history.item(r, 3).text() for r in range(history.rowCount())]
+    assert "City" in fields
+    row = fields.index("City")
+    assert history.item(row, 4).text() == "北京"
+    assert history.item(row, 5).text() == "天津"
+    assert history.item(row, 1).text() == "Administrator"
+
+
+def test_second_editor_is_refused_and_offered_a_reload(qtbot, window, service):
+    customer_id = window.customers_page.model.customer_id(0)
+    first = window.open_customer(customer_id)
+    detail = service.get(DEFAULT_ACTOR, customer_id)
+    # Someone else saves the same customer in between.
+    service.update(DEFAULT_ACTOR, customer_id, CustomerInput(**{**detail.data.__dict__, "city": "石家庄"}),
+                   detail.version)
+    first.fields.widgets["address"].setText("长安街1号")
+    seen = []
+
+    def reload_when_asked() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append(box.text())
+            box.buttons()[0].click()  # "Reload (discard my edits)"
+        else:
+            QTimer.singleShot(20, reload_when_asked)
+
+    QTimer.singleShot(0, reload_when_asked)
+    assert first.save() is False
+    assert "Administrator" in seen[0]
+    assert service.get(DEFAULT_ACTOR, customer_id).data.address == ""
+    assert first.fields.widgets["city"].text() == "石家庄"  # reloaded
+
+
+def test_delete_then_undo_with_keyboard(qtbot, window, service):
+    page = window.customers_page
+    page.table.setFocus()
+    page.table.selectRow(0)
+    doomed = page.selected_ids()[0]
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3)
+    assert service.get(DEFAULT_ACTOR, doomed).deleted_at is not None
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 4)
+    assert service.get(DEFAULT_ACTOR, doomed).deleted_at is None
+
+
+def test_deleted_customers_view_restores(qtbot, window, service):
+    page = window.customers_page
+    page.table.selectRow(1)
+    doomed = page.selected_ids()[0]
+    page.delete_selected()
+    window.deleted_action.setChecked(True)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    assert page.restore_button.isVisible()
+    page.table.selectRow(0)
+    page.restore_selected()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 0)
+    window.deleted_action.setChecked(False)
+    assert page.model.rowCount() == 4
+    assert service.get(DEFAULT_ACTOR, doomed).deleted_at is None
+
+
+def test_contacts_and_transactions_tabs(qtbot, window, service):
+    customer_id = window.customers_page.model.customer_id(0)
+    editor = window.open_customer(customer_id)
+
+    def fill_contact() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, fill_contact)
+            return
+        dialog.fields.widgets["name"].setText("张伟")
+        dialog.fields.widgets["mobile"].setText("138 1234 5678")
+        dialog.fields.widgets["is_decision_maker"].setChecked(True)
+        dialog.accept()
+
+    QTimer.singleShot(0, fill_contact)
+    editor.add_contact()
+    assert editor.contacts_table.rowCount() == 1
+    assert editor.contacts_table.item(0, 2).text() == "13812345678"
+    assert service.contacts(DEFAULT_ACTOR, customer_id)[0].data.is_decision_maker
+
+    def fill_transaction() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, fill_transaction)
+            return
+        dialog.fields.widgets["occurred_on"].set_value(date(2025, 3, 5))
+        dialog.fields.widgets["amount"].setText("¥12,345.60")
+        dialog.accept()
+
+    QTimer.singleShot(0, fill_transaction)
+    editor.add_transaction()
+    assert service.transactions(DEFAULT_ACTOR, customer_id)[0].data.amount == Decimal("12345.60")
+    assert editor.transactions_table.item(0, 1).text() == "¥12,345.60"
+    # the contact's name now finds the customer
+    assert service.count(DEFAULT_ACTOR, CustomerQuery(text="张伟")) == 1
+
+
+def test_contact_dialog_keeps_input_when_invalid(qtbot, window):
+    from app.dialogs.contact_dialog import contact_dialog
+
+    dialog = contact_dialog(window, ContactInput(name="李娜"))
+    qtbot.addWidget(dialog)
+    dialog.fields.widgets["mobile"].setText("12")
+    dialog.accept()
+    assert dialog.result() == 0  # still open
+    assert dialog.fields.errors["mobile"].text()
+    assert dialog.fields.widgets["mobile"].text() == "12"
+
+
+def test_transaction_money_is_exact(service):
+    created = service.create(DEFAULT_ACTOR, CustomerInput(name="精确公司"))
+    for amount in ("0.10", "0.20"):
+        service.save_transaction(DEFAULT_ACTOR, created.id,
+                                 TransactionInput(occurred_on=date(2025, 1, 1), amount=amount))
+    total = sum(t.data.amount for t in service.transactions(DEFAULT_ACTOR, created.id))
+    assert total == Decimal("0.30")
