@@ -14,7 +14,7 @@ from app.db import Database, DatabaseOpenError, open_database
 from app.dialogs.settings_dialog import SettingsDialog
 from app.i18n import _
 from app.services.actor import DEFAULT_ACTOR
-from app.services.customers import CustomerQuery, CustomerService
+from app.services.customers import CustomerService
 from app.views.main_window import MainWindow
 from app.views.settings import Settings
 from app.views.tasks import Task
@@ -80,7 +80,7 @@ class Application:
 
     def offer_demo(self) -> None:
         service = CustomerService(self.db)
-        if service.count(DEFAULT_ACTOR, CustomerQuery()) or service.count(DEFAULT_ACTOR, CustomerQuery(deleted=True)):
+        if not service.is_empty(DEFAULT_ACTOR):
             return
         answer = QMessageBox.question(
             self.window, _("Empty database"),
