@@ -291,3 +291,28 @@ def test_transaction_money_is_exact(service):
                                  TransactionInput(occurred_on=date(2025, 1, 1), amount=amount))
     total = sum(t.data.amount for t in service.transactions(DEFAULT_ACTOR, created.id))
     assert total == Decimal("0.30")
+
+
+def test_enter_opens_and_ctrl_f_finds(qtbot, window):
+    page = window.customers_page
+    window.activateWindow()
+    page.table.setFocus()
+    page.table.selectRow(0)
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(window.customer_windows) == 1)
+    assert window.customer_windows[0].customer_id == page.model.customer_id(0)
+    window.customer_windows[0].close()
+    window.activateWindow()
+    qtbot.keyClick(page.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(page.search.hasFocus)
+
+
+def test_f5_sees_what_another_program_wrote(qtbot, window, sqlite_db):
+    from sqlalchemy import text
+
+    page = window.customers_page
+    # Another ClientDesk on the same database renames a customer; this window has no event of it.
+    with sqlite_db.engine.begin() as conn:
+        conn.execute(text("UPDATE customer SET name = '北京华信集团' WHERE code = 'C000001'"))
+    qtbot.keyClick(page.table, Qt.Key.Key_F5)
+    assert visible_names(page)[0] == "北京华信集团"
