@@ -6,11 +6,13 @@ from PySide6.QtWidgets import QWidget
 
 from app.dialogs.form import FieldSpec
 from app.dialogs.record_dialog import RecordDialog
-from app.i18n import _
+from app.i18n import N_, _
 from app.services.customers import ContactInput, clean_contact
 
+CONTACT_NAME = N_("Name")  # a person's name, not the company's
+
 CONTACT_FIELDS = [
-    FieldSpec("name", required=True),
+    FieldSpec("name", required=True, label=CONTACT_NAME),
     FieldSpec("title"),
     FieldSpec("mobile"),
     FieldSpec("phone"),

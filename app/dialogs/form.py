@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from PySide6.QtCore import QDate, QObject, Signal
+from PySide6.QtCore import QDate, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import _
+from app.i18n import _, current_language
 from app.services import labels
 
 NO_DATE = QDate(1900, 1, 1)
@@ -35,6 +35,7 @@ class FieldSpec:
     kind: str = "text"
     vocabulary: dict[str, str] | None = None
     required: bool = False
+    label: str = ""  # marked with N_(); empty: the field's usual label
 
 
 class OptionalDateEdit(QDateEdit):
@@ -45,7 +46,8 @@ class OptionalDateEdit(QDateEdit):
         self.setCalendarPopup(True)
         self.setMinimumDate(NO_DATE)
         self.setSpecialValueText(" ")
-        self.setDisplayFormat("yyyy-MM-dd")
+        # The same order people write dates in each language: 2024年3月5日 / Mar 5, 2024.
+        self.setDisplayFormat("yyyy年M月d日" if current_language() == "zh_CN" else "MMM d, yyyy")
         self.setDate(NO_DATE)
 
     def value(self) -> date | None:
@@ -96,7 +98,8 @@ class FormFields(QObject):
             widget.addItem("", "")
             if spec.kind == "staff":
                 for member in self._staff:
-                    widget.addItem(member.name, member.id)
+                    # As text: Qt cannot compare Python UUID objects when it looks an item up.
+                    widget.addItem(member.name, str(member.id))
             else:
                 for key in spec.vocabulary or {}:
                     widget.addItem(labels.label(spec.vocabulary, key), key)
@@ -121,9 +124,11 @@ class FormFields(QObject):
             box.setSpacing(2)
             box.addWidget(self.widgets[name])
             box.addWidget(self.errors[name])
-            text = labels.field_label(name) + (" *" if spec.required else "")
+            text = (_(spec.label) if spec.label else labels.field_label(name)) + (" *" if spec.required else "")
             label = QLabel(text)
             label.setBuddy(self.widgets[name])
+            if spec.kind == "multiline":
+                label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
             layout.addRow(label, cell)
         return layout
 
@@ -145,6 +150,8 @@ class FormFields(QObject):
         elif isinstance(widget, QCheckBox):
             widget.setChecked(bool(value))
         elif isinstance(widget, QComboBox):
+            if spec.kind == "staff" and value is not None:
+                value = str(value)
             index = widget.findData(value if value is not None else "")
             if index < 0 and widget.isEditable():
                 widget.setEditText(labels.value_label(spec.name, value or ""))
@@ -184,7 +191,10 @@ class FormFields(QObject):
                     values[name] = widget.itemData(index) if index >= 0 else text
                 else:
                     data = widget.currentData()
-                    values[name] = data if data not in ("", None) else (None if spec.kind == "staff" else "")
+                    if spec.kind == "staff":
+                        values[name] = uuid.UUID(data) if data else None
+                    else:
+                        values[name] = data or ""
             elif isinstance(widget, QPlainTextEdit):
                 values[name] = widget.toPlainText()
             else:
@@ -226,5 +236,3 @@ class FormFields(QObject):
             self.widgets[name].setToolTip("")
 
 
-def staff_id_or_none(value) -> uuid.UUID | None:
-    return value if isinstance(value, uuid.UUID) else None

@@ -77,7 +77,7 @@ def _display(row: CustomerRow, column: Column) -> str:
     if column == Column.INDUSTRY:
         return row.industry
     if column == Column.CITY:
-        return " ".join(p for p in (row.province, row.city) if p and p != row.city) or row.city
+        return row.city or row.province
     if column == Column.MANAGER:
         return row.manager
     if column == Column.PHONE:

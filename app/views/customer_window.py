@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.dialogs.contact_dialog import contact_dialog
+from app.dialogs.contact_dialog import CONTACT_NAME, contact_dialog
 from app.dialogs.form import FieldSpec, FormFields
 from app.dialogs.transaction_dialog import transaction_dialog
 from app.i18n import _, format_date, format_datetime, format_money, format_number
@@ -159,10 +159,13 @@ class CustomerWindow(QMainWindow):
 
     def _build_basic(self) -> None:
         page = QWidget()
-        columns = QHBoxLayout(page)
+        outer = QVBoxLayout(page)
+        columns = QHBoxLayout()
         columns.addLayout(self.fields.form_layout(BASIC_LEFT), 1)
         columns.addSpacing(16)
         columns.addLayout(self.fields.form_layout(BASIC_RIGHT), 1)
+        outer.addLayout(columns)
+        outer.addStretch(1)  # rows keep their natural height; the spare room goes below
         self.basic_tab = _scrolling(page)
         self.tabs.addTab(self.basic_tab, _("Basic"))
 
@@ -193,8 +196,8 @@ class CustomerWindow(QMainWindow):
     def _build_contacts(self) -> None:
         page = QWidget()
         layout = QVBoxLayout(page)
-        self.contacts_table = _table([labels.field_label(n) for n in
-                                      ("name", "title", "mobile", "phone", "email", "wechat", "birthday",
+        self.contacts_table = _table([_(CONTACT_NAME)] + [labels.field_label(n) for n in
+                                      ("title", "mobile", "phone", "email", "wechat", "birthday",
                                        "is_decision_maker", "preferences")])
         self.contacts_table.setObjectName("contacts_table")
         self.contacts_table.doubleClicked.connect(self.edit_contact)

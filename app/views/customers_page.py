@@ -133,8 +133,6 @@ class CustomersPage(QWidget):
         self.new_button = QPushButton(_("New customer"))
         self.new_button.setObjectName("new_button")
         self.new_button.clicked.connect(lambda: self.open_requested.emit(None))
-        self.count_label = QLabel()
-        self.count_label.setObjectName("count_label")
 
         top = QHBoxLayout()
         top.addWidget(self.view_mode)
@@ -154,7 +152,6 @@ class CustomersPage(QWidget):
         bottom.addWidget(self.delete_button)
         bottom.addWidget(self.restore_button)
         bottom.addStretch(1)
-        bottom.addWidget(self.count_label)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
@@ -284,12 +281,11 @@ class CustomersPage(QWidget):
         count = self.model.rowCount()
         deleted = self.model.query.deleted
         if deleted:
-            text = _("{count} deleted customers").format(count=format_number(count))
+            text = _("Deleted customers: {count}").format(count=format_number(count))
         elif any(v for v in self.filter_values().values()):
-            text = _("{count} customers match").format(count=format_number(count))
+            text = _("Matching customers: {count}").format(count=format_number(count))
         else:
-            text = _("{count} customers").format(count=format_number(count))
-        self.count_label.setText(text)
+            text = _("Customers: {count}").format(count=format_number(count))
         self.status_changed.emit(text)
 
     def refresh(self) -> None:
