@@ -28,7 +28,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--db", help="SQLAlchemy database URL (default: the embedded database)")
     parser.add_argument("--lang", choices=sorted(i18n.LANGUAGES), help="interface language")
     parser.add_argument("--settings", help="settings file (.ini) to use instead of the user's")
-    parser.add_argument("--no-demo-offer", action="store_true", help="do not offer demo data on an empty database")
+    parser.add_argument(
+        "--no-demo-offer", action="store_true", help="do not offer demo data on an empty database"
+    )
     return parser.parse_args(argv)
 
 
@@ -44,15 +46,20 @@ class Application:
 
     def apply_language(self, language: str) -> None:
         i18n.set_language(language)
-        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China)
-                           if language == "zh_CN" else QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+        QLocale.setDefault(
+            QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+            if language == "zh_CN"
+            else QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+        )
         if self._qt_translator is not None:
             self.qt_app.removeTranslator(self._qt_translator)
             self._qt_translator = None
         if language != "en":
             # Qt's own texts: the buttons of message boxes, the context menu of a text field …
             translator = QTranslator(self.qt_app)
-            if translator.load(f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+            if translator.load(
+                f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+            ):
                 self.qt_app.installTranslator(translator)
                 self._qt_translator = translator
 
@@ -83,17 +90,24 @@ class Application:
         if not service.is_empty(DEFAULT_ACTOR):
             return
         answer = QMessageBox.question(
-            self.window, _("Empty database"),
-            _("The database has no customers yet. Load {count} demo customers to try ClientDesk out?\n"
-              "(You can delete them later.)").format(count=DEMO_CUSTOMERS),
+            self.window,
+            _("Empty database"),
+            _(
+                "The database has no customers yet. Load {count} demo customers to try ClientDesk out?\n"
+                "(You can delete them later.)"
+            ).format(count=DEMO_CUSTOMERS),
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
         from app.services.demo import generate_demo
 
-        task = Task(self.window, _("Loading demo data…"),
-                    lambda progress, cancelled: generate_demo(self.db, DEFAULT_ACTOR, DEMO_CUSTOMERS, seed=1,
-                                                              progress=progress, cancelled=cancelled))
+        task = Task(
+            self.window,
+            _("Loading demo data…"),
+            lambda progress, cancelled: generate_demo(
+                self.db, DEFAULT_ACTOR, DEMO_CUSTOMERS, seed=1, progress=progress, cancelled=cancelled
+            ),
+        )
         task.finished.connect(lambda _result: self.window and self.window.refresh())
         task.failed.connect(lambda exc: QMessageBox.warning(self.window, _("Demo data"), str(exc)))
         task.start()

@@ -63,11 +63,16 @@ def main() -> int:
             durations.append(time.perf_counter() - started)
             peak = max(peak, rss_mb())
         last_row = table.rowAt(table.viewport().height() - 1)
-        print(f"scrolled to row {last_row + 1 if last_row >= 0 else model.rowCount():,} of {model.rowCount():,}; "
-              f"rows held in memory: {model.cached_rows():,}")
-        print(f"per step: median {statistics.median(durations) * 1000:.0f} ms, "
-              f"p95 {sorted(durations)[int(len(durations) * 0.95) - 1] * 1000:.0f} ms, "
-              f"max {max(durations) * 1000:.0f} ms")
+        print(
+            f"scrolled to row {last_row + 1 if last_row >= 0 else model.rowCount():,} "
+            f"of {model.rowCount():,}; "
+            f"rows held in memory: {model.cached_rows():,}"
+        )
+        print(
+            f"per step: median {statistics.median(durations) * 1000:.0f} ms, "
+            f"p95 {sorted(durations)[int(len(durations) * 0.95) - 1] * 1000:.0f} ms, "
+            f"max {max(durations) * 1000:.0f} ms"
+        )
         print(f"peak resident memory: {peak:.0f} MB (target ≤ 300 MB)")
         window.close()
     db.dispose()

@@ -39,7 +39,11 @@ def grab(app: QApplication, name: str, window=None) -> None:
     path = OUT / name
     area = window.frameGeometry() if window is not None else None
     screen = QGuiApplication.primaryScreen()
-    shot = screen.grabWindow(0, area.x(), area.y(), area.width(), area.height()) if area else screen.grabWindow(0)
+    shot = (
+        screen.grabWindow(0, area.x(), area.y(), area.width(), area.height())
+        if area
+        else screen.grabWindow(0)
+    )
     shot.save(str(path))
     print(path)
 

@@ -27,5 +27,11 @@ CONTACT_FIELDS = [
 
 def contact_dialog(parent: QWidget | None, initial: ContactInput | None = None) -> RecordDialog:
     title = _("New contact person") if initial is None else _("Edit contact person")
-    return RecordDialog(parent, title, CONTACT_FIELDS, initial or ContactInput(),
-                        lambda values: ContactInput(**values), clean_contact)
+    return RecordDialog(
+        parent,
+        title,
+        CONTACT_FIELDS,
+        initial or ContactInput(),
+        lambda values: ContactInput(**values),
+        clean_contact,
+    )

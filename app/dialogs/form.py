@@ -29,7 +29,7 @@ ERROR_STYLE = "border: 1px solid #c62828;"
 
 @dataclass(frozen=True)
 class FieldSpec:
-    """`kind`: text, multiline, date, money, int, bool, choice (a vocabulary), editable (a free combo), staff."""
+    """One field; `kind`: text, multiline, date, money, int, bool, choice, editable (free combo), staff."""
 
     name: str
     kind: str = "text"
@@ -124,7 +124,9 @@ class FormFields(QObject):
             box.setSpacing(2)
             box.addWidget(self.widgets[name])
             box.addWidget(self.errors[name])
-            text = (_(spec.label) if spec.label else labels.field_label(name)) + (" *" if spec.required else "")
+            text = (_(spec.label) if spec.label else labels.field_label(name)) + (
+                " *" if spec.required else ""
+            )
             label = QLabel(text)
             label.setBuddy(self.widgets[name])
             if spec.kind == "multiline":
@@ -135,12 +137,13 @@ class FormFields(QObject):
     # -- values
 
     def set_values(self, source: object) -> None:
-        blockers = [w.blockSignals(True) for w in self.widgets.values()]
+        for widget in self.widgets.values():
+            widget.blockSignals(True)  # loading a record is not an edit
         try:
             for name, widget in self.widgets.items():
                 self._write(self.specs[name], widget, getattr(source, name))
         finally:
-            for widget, _blocked in zip(self.widgets.values(), blockers):
+            for widget in self.widgets.values():
                 widget.blockSignals(False)
         self.clear_errors()
 
@@ -234,5 +237,3 @@ class FormFields(QObject):
             label.clear()
             self.widgets[name].setStyleSheet("")
             self.widgets[name].setToolTip("")
-
-

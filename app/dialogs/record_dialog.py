@@ -14,8 +14,15 @@ class RecordDialog(QDialog):
     """Shows `initial`; on OK runs `clean` (pure validation, no database) and keeps the dialog open
     with the errors shown at their fields until the input is valid. `result_value` holds the clean record."""
 
-    def __init__(self, parent: QWidget | None, title: str, specs: list[FieldSpec], initial: object,
-                 build: Callable[[dict], object], clean: Callable[[object], object]) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        title: str,
+        specs: list[FieldSpec],
+        initial: object,
+        build: Callable[[dict], object],
+        clean: Callable[[object], object],
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setMinimumWidth(420)
@@ -25,7 +32,9 @@ class RecordDialog(QDialog):
         self.fields = FormFields(specs, self)
         layout = QVBoxLayout(self)
         layout.addLayout(self.fields.form_layout())
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

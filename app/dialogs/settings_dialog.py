@@ -18,15 +18,18 @@ from app.i18n import LANGUAGES, _
 class SettingsDialog(QDialog):
     """Returns the chosen language in `language`; shows the database location read-only."""
 
-    def __init__(self, parent: QWidget | None, language: str, database: str | None = None,
-                 first_start: bool = False) -> None:
+    def __init__(
+        self, parent: QWidget | None, language: str, database: str | None = None, first_start: bool = False
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("ClientDesk" if first_start else _("Settings"))
         self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
         if first_start:
             # Both languages at once: the user has not chosen one yet.
-            welcome = QLabel("欢迎使用 ClientDesk！请选择界面语言。\nWelcome to ClientDesk! Choose the interface language.")
+            welcome = QLabel(
+                "欢迎使用 ClientDesk！请选择界面语言。\nWelcome to ClientDesk! Choose the interface language."
+            )
             welcome.setWordWrap(True)
             layout.addWidget(welcome)
         form = QFormLayout()
@@ -40,10 +43,14 @@ class SettingsDialog(QDialog):
             where = QLabel(database)
             where.setObjectName("database_location")
             where.setWordWrap(True)
-            where.setTextInteractionFlags(where.textInteractionFlags() | where.textInteractionFlags().TextSelectableByMouse)
+            where.setTextInteractionFlags(
+                where.textInteractionFlags() | where.textInteractionFlags().TextSelectableByMouse
+            )
             form.addRow(_("Database"), where)
         layout.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

@@ -25,5 +25,11 @@ TRANSACTION_FIELDS = [
 
 def transaction_dialog(parent: QWidget | None, initial: TransactionInput | None = None) -> RecordDialog:
     title = _("New transaction") if initial is None else _("Edit transaction")
-    return RecordDialog(parent, title, TRANSACTION_FIELDS, initial or TransactionInput(occurred_on=date.today()),
-                        lambda values: TransactionInput(**values), clean_transaction)
+    return RecordDialog(
+        parent,
+        title,
+        TRANSACTION_FIELDS,
+        initial or TransactionInput(occurred_on=date.today()),
+        lambda values: TransactionInput(**values),
+        clean_transaction,
+    )

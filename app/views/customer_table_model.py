@@ -130,7 +130,9 @@ class CustomerTableModel(QAbstractTableModel):
         if not 0 <= column < len(Column):
             return
         self.set_query(
-            replace(self._query, sort=SORT_KEYS[Column(column)], descending=order == Qt.SortOrder.DescendingOrder)
+            replace(
+                self._query, sort=SORT_KEYS[Column(column)], descending=order == Qt.SortOrder.DescendingOrder
+            )
         )
 
     # -- what the page asks

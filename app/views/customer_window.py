@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 from dataclasses import fields as dataclass_fields
+from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -42,12 +42,46 @@ from app.services.customers import (
 from app.services.errors import ConcurrencyError, ServiceError, ValidationError
 from app.views.settings import Settings
 
-BASIC_LEFT = ["name", "short_name", "code", "category", "tier", "industry", "enterprise_nature",
-              "manager_id", "registered_on", "legal_representative", "founded", "registered_capital"]
-BASIC_RIGHT = ["uscc", "phone", "fax", "email", "website", "province", "city", "address", "postcode",
-               "business_scope", "notes"]
-CHARACTERISTICS = ["annual_revenue", "employees", "credit_rating", "cooperation_start", "purchasing_pattern",
-                   "needs", "business_trend", "financial_status", "brands", "competitors", "lost_reason"]
+BASIC_LEFT = [
+    "name",
+    "short_name",
+    "code",
+    "category",
+    "tier",
+    "industry",
+    "enterprise_nature",
+    "manager_id",
+    "registered_on",
+    "legal_representative",
+    "founded",
+    "registered_capital",
+]
+BASIC_RIGHT = [
+    "uscc",
+    "phone",
+    "fax",
+    "email",
+    "website",
+    "province",
+    "city",
+    "address",
+    "postcode",
+    "business_scope",
+    "notes",
+]
+CHARACTERISTICS = [
+    "annual_revenue",
+    "employees",
+    "credit_rating",
+    "cooperation_start",
+    "purchasing_pattern",
+    "needs",
+    "business_trend",
+    "financial_status",
+    "brands",
+    "competitors",
+    "lost_reason",
+]
 
 CUSTOMER_FIELDS = [
     FieldSpec("name", required=True),
@@ -102,7 +136,7 @@ def _table(headers: list[str]) -> QTableWidget:
 
 def _fill(table: QTableWidget, rows: list[list[str]], ids: list[uuid.UUID]) -> None:
     table.setRowCount(len(rows))
-    for r, (values, row_id) in enumerate(zip(rows, ids)):
+    for r, (values, row_id) in enumerate(zip(rows, ids, strict=True)):
         for c, value in enumerate(values):
             item = QTableWidgetItem(value)
             item.setData(Qt.ItemDataRole.UserRole, row_id)
@@ -121,8 +155,15 @@ class CustomerWindow(QMainWindow):
 
     saved = Signal(object)  # the customer's id
 
-    def __init__(self, service: CustomerService, actor: Actor, staff: list[StaffMember], settings: Settings,
-                 customer_id: uuid.UUID | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        service: CustomerService,
+        actor: Actor,
+        staff: list[StaffMember],
+        settings: Settings,
+        customer_id: uuid.UUID | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setObjectName("CustomerWindow")
@@ -196,15 +237,30 @@ class CustomerWindow(QMainWindow):
     def _build_contacts(self) -> None:
         page = QWidget()
         layout = QVBoxLayout(page)
-        self.contacts_table = _table([_(CONTACT_NAME)] + [labels.field_label(n) for n in
-                                      ("title", "mobile", "phone", "email", "wechat", "birthday",
-                                       "is_decision_maker", "preferences")])
+        self.contacts_table = _table(
+            [_(CONTACT_NAME)]
+            + [
+                labels.field_label(n)
+                for n in (
+                    "title",
+                    "mobile",
+                    "phone",
+                    "email",
+                    "wechat",
+                    "birthday",
+                    "is_decision_maker",
+                    "preferences",
+                )
+            ]
+        )
         self.contacts_table.setObjectName("contacts_table")
         self.contacts_table.doubleClicked.connect(self.edit_contact)
-        self._buttons(layout,
-                      ("add_contact", _("Add…"), self.add_contact),
-                      ("edit_contact", _("Edit…"), self.edit_contact),
-                      ("remove_contact", _("Remove"), self.remove_contact))
+        self._buttons(
+            layout,
+            ("add_contact", _("Add…"), self.add_contact),
+            ("edit_contact", _("Edit…"), self.edit_contact),
+            ("remove_contact", _("Remove"), self.remove_contact),
+        )
         layout.addWidget(self.contacts_table)
         self.contacts_tab = page
         self.tabs.addTab(page, _("Contact persons"))
@@ -212,14 +268,27 @@ class CustomerWindow(QMainWindow):
     def _build_transactions(self) -> None:
         page = QWidget()
         layout = QVBoxLayout(page)
-        self.transactions_table = _table([labels.field_label(n) for n in
-                                          ("occurred_on", "amount", "profit", "product", "contract_no",
-                                           "payment_method", "notes")])
+        self.transactions_table = _table(
+            [
+                labels.field_label(n)
+                for n in (
+                    "occurred_on",
+                    "amount",
+                    "profit",
+                    "product",
+                    "contract_no",
+                    "payment_method",
+                    "notes",
+                )
+            ]
+        )
         self.transactions_table.setObjectName("transactions_table")
         self.transactions_table.doubleClicked.connect(self.edit_transaction)
-        self._buttons(layout,
-                      ("add_transaction", _("Add…"), self.add_transaction),
-                      ("edit_transaction", _("Edit…"), self.edit_transaction))
+        self._buttons(
+            layout,
+            ("add_transaction", _("Add…"), self.add_transaction),
+            ("edit_transaction", _("Edit…"), self.edit_transaction),
+        )
         layout.addWidget(self.transactions_table)
         self.transactions_total = QLabel()
         self.transactions_total.setObjectName("transactions_total")
@@ -228,7 +297,9 @@ class CustomerWindow(QMainWindow):
         self.tabs.addTab(page, _("Transactions"))
 
     def _build_history(self) -> None:
-        self.history_table = _table([_("When"), _("Who"), _("What"), _("Field"), _("Old value"), _("New value")])
+        self.history_table = _table(
+            [_("When"), _("Who"), _("What"), _("Field"), _("Old value"), _("New value")]
+        )
         self.history_table.setObjectName("history_table")
         self.history_tab = self.history_table
         self.tabs.addTab(self.history_table, _("History"))
@@ -249,7 +320,9 @@ class CustomerWindow(QMainWindow):
         close_action.triggered.connect(self.close)
         for action in (self.save_action, self.reload_action, close_action):
             toolbar.addAction(action)
-            action.setToolTip(f"{action.text()} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})")
+            action.setToolTip(
+                f"{action.text()} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+            )
 
     # -- loading and saving
 
@@ -274,18 +347,41 @@ class CustomerWindow(QMainWindow):
         if not exists:
             return
         self._contacts = self._service.contacts(self._actor, self.customer_id)
-        _fill(self.contacts_table, [
-            [c.data.name, c.data.title, c.data.mobile, c.data.phone, c.data.email, c.data.wechat,
-             format_date(c.data.birthday), "✔" if c.data.is_decision_maker else "", c.data.preferences]
-            for c in self._contacts
-        ], [c.id for c in self._contacts])
+        _fill(
+            self.contacts_table,
+            [
+                [
+                    c.data.name,
+                    c.data.title,
+                    c.data.mobile,
+                    c.data.phone,
+                    c.data.email,
+                    c.data.wechat,
+                    format_date(c.data.birthday),
+                    "✔" if c.data.is_decision_maker else "",
+                    c.data.preferences,
+                ]
+                for c in self._contacts
+            ],
+            [c.id for c in self._contacts],
+        )
         self._transactions = self._service.transactions(self._actor, self.customer_id)
-        _fill(self.transactions_table, [
-            [format_date(t.data.occurred_on), format_money(t.data.amount), format_money(t.data.profit),
-             t.data.product, t.data.contract_no, labels.value_label("payment_method", t.data.payment_method),
-             t.data.notes]
-            for t in self._transactions
-        ], [t.id for t in self._transactions])
+        _fill(
+            self.transactions_table,
+            [
+                [
+                    format_date(t.data.occurred_on),
+                    format_money(t.data.amount),
+                    format_money(t.data.profit),
+                    t.data.product,
+                    t.data.contract_no,
+                    labels.value_label("payment_method", t.data.payment_method),
+                    t.data.notes,
+                ]
+                for t in self._transactions
+            ],
+            [t.id for t in self._transactions],
+        )
         for row in range(self.transactions_table.rowCount()):
             for column in (1, 2):
                 item = self.transactions_table.item(row, column)
@@ -297,12 +393,21 @@ class CustomerWindow(QMainWindow):
             )
         )
         history = self._service.history(self._actor, self.customer_id)
-        _fill(self.history_table, [
-            [format_datetime(h.at), h.actor, self._what(h.entity, h.action),
-             labels.field_label(h.field) if h.field else "",
-             labels.value_label(h.field, h.old_value), labels.value_label(h.field, h.new_value)]
-            for h in history
-        ], [self.customer_id] * len(history))
+        _fill(
+            self.history_table,
+            [
+                [
+                    format_datetime(h.at),
+                    h.actor,
+                    self._what(h.entity, h.action),
+                    labels.field_label(h.field) if h.field else "",
+                    labels.value_label(h.field, h.old_value),
+                    labels.value_label(h.field, h.new_value),
+                ]
+                for h in history
+            ],
+            [self.customer_id] * len(history),
+        )
 
     @staticmethod
     def _what(entity: str, action: str) -> str:
@@ -338,8 +443,12 @@ class CustomerWindow(QMainWindow):
         if errors:
             self._show_errors(errors)
             return False
-        data = CustomerInput(**{f.name: values.get(f.name, getattr(CustomerInput(), f.name))
-                                for f in dataclass_fields(CustomerInput)})
+        data = CustomerInput(
+            **{
+                f.name: values.get(f.name, getattr(CustomerInput(), f.name))
+                for f in dataclass_fields(CustomerInput)
+            }
+        )
         try:
             if self.customer_id is None:
                 self.detail = self._service.create(self._actor, data)
@@ -367,15 +476,24 @@ class CustomerWindow(QMainWindow):
         if widget is None:
             QMessageBox.warning(self, _("Cannot save"), "\n".join(errors.values()))
             return
-        tab = self.characteristics_tab if any(n in CHARACTERISTICS for n in errors) and not any(
-            n in BASIC_LEFT + BASIC_RIGHT for n in errors) else self.basic_tab
+        tab = (
+            self.characteristics_tab
+            if any(n in CHARACTERISTICS for n in errors)
+            and not any(n in BASIC_LEFT + BASIC_RIGHT for n in errors)
+            else self.basic_tab
+        )
         self.tabs.setCurrentWidget(tab)
         widget.setFocus()
         self.statusBar().showMessage(_("Not saved: please correct the marked fields."), 6000)
 
     def _offer_reload(self, message: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, _("Changed by someone else"), message,
-                          QMessageBox.StandardButton.NoButton, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            _("Changed by someone else"),
+            message,
+            QMessageBox.StandardButton.NoButton,
+            self,
+        )
         reload_button = box.addButton(_("Reload (discard my edits)"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(_("Keep my edits"), QMessageBox.ButtonRole.RejectRole)
         box.exec()
@@ -383,17 +501,24 @@ class CustomerWindow(QMainWindow):
             self.load()
 
     def reload(self) -> None:
-        if self.dirty and QMessageBox.question(
-            self, _("Reload"), _("Discard your unsaved changes and reload this customer?")
-        ) != QMessageBox.StandardButton.Yes:
+        if (
+            self.dirty
+            and QMessageBox.question(
+                self, _("Reload"), _("Discard your unsaved changes and reload this customer?")
+            )
+            != QMessageBox.StandardButton.Yes
+        ):
             return
         self.load()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.dirty:
             answer = QMessageBox.question(
-                self, _("Unsaved changes"), _("Save the changes to this customer before closing?"),
-                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                self,
+                _("Unsaved changes"),
+                _("Save the changes to this customer before closing?"),
+                QMessageBox.StandardButton.Save
+                | QMessageBox.StandardButton.Discard
                 | QMessageBox.StandardButton.Cancel,
             )
             if answer == QMessageBox.StandardButton.Cancel or (
@@ -431,23 +556,33 @@ class CustomerWindow(QMainWindow):
             return
         dialog = contact_dialog(self, contact.data)
         if dialog.exec():
-            self._run(lambda: self._service.save_contact(
-                self._actor, self.customer_id, dialog.result_value, contact.id, contact.version))
+            self._run(
+                lambda: self._service.save_contact(
+                    self._actor, self.customer_id, dialog.result_value, contact.id, contact.version
+                )
+            )
 
     def remove_contact(self) -> None:
         contact_id = self._selected_id(self.contacts_table)
         contact = next((c for c in self._contacts if c.id == contact_id), None)
         if contact is None:
             return
-        if QMessageBox.question(
-            self, _("Remove contact person"), _("Remove {name} from this customer?").format(name=contact.data.name)
-        ) == QMessageBox.StandardButton.Yes:
+        if (
+            QMessageBox.question(
+                self,
+                _("Remove contact person"),
+                _("Remove {name} from this customer?").format(name=contact.data.name),
+            )
+            == QMessageBox.StandardButton.Yes
+        ):
             self._run(lambda: self._service.delete_contact(self._actor, self.customer_id, contact.id))
 
     def add_transaction(self) -> None:
         dialog = transaction_dialog(self)
         if dialog.exec():
-            self._run(lambda: self._service.save_transaction(self._actor, self.customer_id, dialog.result_value))
+            self._run(
+                lambda: self._service.save_transaction(self._actor, self.customer_id, dialog.result_value)
+            )
 
     def edit_transaction(self) -> None:
         transaction_id = self._selected_id(self.transactions_table)
@@ -456,5 +591,8 @@ class CustomerWindow(QMainWindow):
             return
         dialog = transaction_dialog(self, found.data)
         if dialog.exec():
-            self._run(lambda: self._service.save_transaction(
-                self._actor, self.customer_id, dialog.result_value, found.id, found.version))
+            self._run(
+                lambda: self._service.save_transaction(
+                    self._actor, self.customer_id, dialog.result_value, found.id, found.version
+                )
+            )

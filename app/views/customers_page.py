@@ -36,8 +36,9 @@ FILTERS = ("category", "tier", "industry", "region", "manager")
 class SetDeletedCommand(QUndoCommand):
     """Deleting (or restoring) customers as one undoable step: undo does the opposite."""
 
-    def __init__(self, service: CustomerService, actor: Actor, ids: list[uuid.UUID], delete: bool,
-                 text: str) -> None:
+    def __init__(
+        self, service: CustomerService, actor: Actor, ids: list[uuid.UUID], delete: bool, text: str
+    ) -> None:
         super().__init__(text)
         self._service = service
         self._actor = actor
@@ -61,8 +62,14 @@ class CustomersPage(QWidget):
     open_requested = Signal(object)  # a customer id, or None for a new customer
     status_changed = Signal(str)
 
-    def __init__(self, service: CustomerService, actor: Actor, settings: Settings, undo_stack: QUndoStack,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        service: CustomerService,
+        actor: Actor,
+        settings: Settings,
+        undo_stack: QUndoStack,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("CustomersPage")
         self._service = service
@@ -138,8 +145,11 @@ class CustomersPage(QWidget):
         top.addWidget(self.view_mode)
         top.addWidget(self.search, 3)
         filter_labels = {
-            "category": _("Category"), "tier": _("Tier"), "industry": _("Industry"),
-            "region": _("Region"), "manager": _("Account manager"),
+            "category": _("Category"),
+            "tier": _("Tier"),
+            "industry": _("Industry"),
+            "region": _("Region"),
+            "manager": _("Account manager"),
         }
         for name, combo in self.filters.items():
             label = QLabel(filter_labels[name])
@@ -168,9 +178,18 @@ class CustomersPage(QWidget):
     # -- set-up
 
     def _default_widths(self) -> None:
-        widths = {Column.CODE: 90, Column.NAME: 260, Column.SHORT_NAME: 90, Column.CATEGORY: 70,
-                  Column.TIER: 70, Column.INDUSTRY: 100, Column.CITY: 110, Column.MANAGER: 90,
-                  Column.PHONE: 120, Column.EMAIL: 180}
+        widths = {
+            Column.CODE: 90,
+            Column.NAME: 260,
+            Column.SHORT_NAME: 90,
+            Column.CATEGORY: 70,
+            Column.TIER: 70,
+            Column.INDUSTRY: 100,
+            Column.CITY: 110,
+            Column.MANAGER: 90,
+            Column.PHONE: 120,
+            Column.EMAIL: 180,
+        }
         for column, width in widths.items():
             self.table.setColumnWidth(column, width)
 
@@ -192,8 +211,9 @@ class CustomersPage(QWidget):
         options = self._service.filter_options(self._actor)
         choices = {
             "category": [(labels.label(labels.CATEGORY, k), k) for k in labels.CATEGORY],
-            "tier": [(labels.label(labels.TIER, k), k) for k in
-                     dict.fromkeys([*labels.TIER, *options.tiers])],
+            "tier": [
+                (labels.label(labels.TIER, k), k) for k in dict.fromkeys([*labels.TIER, *options.tiers])
+            ],
             "industry": [(v, v) for v in options.industries],
             "region": [(v, v) for v in options.regions],
             "manager": [(m.name, str(m.id)) for m in options.managers],
@@ -335,8 +355,11 @@ class CustomersPage(QWidget):
         if not ids or self.model.query.deleted:
             return
         name = self.model.row_at(self.table.currentIndex().row())
-        text = (_("Delete {name}").format(name=name.name) if len(ids) == 1 and name
-                else _("Delete {count} customers").format(count=len(ids)))
+        text = (
+            _("Delete {name}").format(name=name.name)
+            if len(ids) == 1 and name
+            else _("Delete {count} customers").format(count=len(ids))
+        )
         self._push(SetDeletedCommand(self._service, self._actor, ids, True, text))
         self.status_changed.emit(_("{text}: done. Press Ctrl+Z to undo.").format(text=text))
 

@@ -66,10 +66,14 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu(_("&File"))
-        self.new_action = self._action(_("&New customer"), QKeySequence.StandardKey.New, lambda: self.open_customer(None))
+        self.new_action = self._action(
+            _("&New customer"), QKeySequence.StandardKey.New, lambda: self.open_customer(None)
+        )
         file_menu.addAction(self.new_action)
         file_menu.addSeparator()
-        settings_action = self._action(_("&Settings…"), QKeySequence.StandardKey.Preferences, self.show_settings)
+        settings_action = self._action(
+            _("&Settings…"), QKeySequence.StandardKey.Preferences, self.show_settings
+        )
         settings_action.setShortcuts([QKeySequence("Ctrl+,")])
         file_menu.addAction(settings_action)
         file_menu.addSeparator()
@@ -83,7 +87,9 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
         edit_menu.addSeparator()
-        edit_menu.addAction(self._action(_("&Find"), QKeySequence.StandardKey.Find, self.customers_page.focus_search))
+        edit_menu.addAction(
+            self._action(_("&Find"), QKeySequence.StandardKey.Find, self.customers_page.focus_search)
+        )
         edit_menu.addAction(self.customers_page.open_action)
         edit_menu.addAction(self.customers_page.delete_action)
 
@@ -92,9 +98,11 @@ class MainWindow(QMainWindow):
         self.deleted_action = QAction(_("&Deleted customers"), self)
         self.deleted_action.setCheckable(True)
         self.deleted_action.toggled.connect(
-            lambda on: self.customers_page.view_mode.setCurrentIndex(1 if on else 0))
+            lambda on: self.customers_page.view_mode.setCurrentIndex(1 if on else 0)
+        )
         self.customers_page.view_mode.currentIndexChanged.connect(
-            lambda i: self.deleted_action.setChecked(i == 1))
+            lambda i: self.deleted_action.setChecked(i == 1)
+        )
         view_menu.addAction(self.deleted_action)
 
         help_menu = bar.addMenu(_("&Help"))
@@ -142,9 +150,12 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         QMessageBox.about(
-            self, _("About ClientDesk"),
-            _("ClientDesk {version}\nCustomer files, contacts and tiers for small sales offices.\n\n"
-              "Database: {where}").format(version=__version__, where=self.db.where),
+            self,
+            _("About ClientDesk"),
+            _(
+                "ClientDesk {version}\nCustomer files, contacts and tiers for small sales offices.\n\n"
+                "Database: {where}"
+            ).format(version=__version__, where=self.db.where),
         )
 
     def close_customer_windows(self) -> bool:

@@ -27,7 +27,9 @@ class Settings:
 
     def __init__(self, path: str | None = None) -> None:
         if path is None:
-            self._store = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
+            self._store = QSettings(
+                QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION
+            )
         else:
             self._store = QSettings(path, QSettings.Format.IniFormat)
 

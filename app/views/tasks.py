@@ -1,4 +1,4 @@
-"""Long work off the GUI thread: a plain function with progress and cancel callables, and a progress dialog."""
+"""Long work off the GUI thread: a plain function taking progress and cancel callables, with a dialog."""
 
 from __future__ import annotations
 

@@ -33,8 +33,9 @@ def test_unopenable_database_shows_the_path_and_creates_nothing(qtbot, tmp_path)
     missing = tmp_path / "no-such-folder" / "clientdesk.db"
     texts: list[str] = []
     click_when_shown(QMessageBox, lambda box: (texts.append(box.text()), box.accept()))
-    code = bootstrap.main(["--db", f"sqlite:///{missing}", "--lang", "en",
-                           "--settings", str(tmp_path / "s.ini")])
+    code = bootstrap.main(
+        ["--db", f"sqlite:///{missing}", "--lang", "en", "--settings", str(tmp_path / "s.ini")]
+    )
     assert code == 1
     assert str(missing.parent) in texts[0]
     assert not missing.parent.exists()
@@ -45,7 +46,9 @@ def test_not_a_database_is_refused_in_chinese(qtbot, tmp_path):
     fake.write_text("姓名,电话\n张三,138\n", encoding="utf-8")
     texts: list[str] = []
     click_when_shown(QMessageBox, lambda box: (texts.append(box.text()), box.accept()))
-    code = bootstrap.main(["--db", f"sqlite:///{fake}", "--lang", "zh_CN", "--settings", str(tmp_path / "s.ini")])
+    code = bootstrap.main(
+        ["--db", f"sqlite:///{fake}", "--lang", "zh_CN", "--settings", str(tmp_path / "s.ini")]
+    )
     assert code == 1
     assert str(fake) in texts[0]
     assert fake.read_text(encoding="utf-8") == "姓名,电话\n张三,138\n"

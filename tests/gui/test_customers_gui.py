@@ -10,7 +10,13 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.services.actor import DEFAULT_ACTOR
-from app.services.customers import ContactInput, CustomerInput, CustomerQuery, CustomerService, TransactionInput
+from app.services.customers import (
+    ContactInput,
+    CustomerInput,
+    CustomerQuery,
+    CustomerService,
+    TransactionInput,
+)
 from app.views.customer_table_model import PAGE_SIZE, Column, CustomerTableModel
 from app.views.main_window import MainWindow
 from app.views.settings import Settings
@@ -31,8 +37,18 @@ def service(sqlite_db) -> CustomerService:
 @pytest.fixture
 def filled(service) -> CustomerService:
     for name, short, category, tier, industry, province, city in COMPANIES:
-        service.create(DEFAULT_ACTOR, CustomerInput(name=name, short_name=short, category=category, tier=tier,
-                                                    industry=industry, province=province, city=city))
+        service.create(
+            DEFAULT_ACTOR,
+            CustomerInput(
+                name=name,
+                short_name=short,
+                category=category,
+                tier=tier,
+                industry=industry,
+                province=province,
+                city=city,
+            ),
+        )
     return service
 
 
@@ -186,8 +202,12 @@ def test_second_editor_is_refused_and_offered_a_reload(qtbot, window, service):
     first = window.open_customer(customer_id)
     detail = service.get(DEFAULT_ACTOR, customer_id)
     # Someone else saves the same customer in between.
-    service.update(DEFAULT_ACTOR, customer_id, CustomerInput(**{**detail.data.__dict__, "city": "石家庄"}),
-                   detail.version)
+    service.update(
+        DEFAULT_ACTOR,
+        customer_id,
+        CustomerInput(**{**detail.data.__dict__, "city": "石家庄"}),
+        detail.version,
+    )
     first.fields.widgets["address"].setText("长安街1号")
     seen = []
 
@@ -287,8 +307,9 @@ def test_contact_dialog_keeps_input_when_invalid(qtbot, window):
 def test_transaction_money_is_exact(service):
     created = service.create(DEFAULT_ACTOR, CustomerInput(name="精确公司"))
     for amount in ("0.10", "0.20"):
-        service.save_transaction(DEFAULT_ACTOR, created.id,
-                                 TransactionInput(occurred_on=date(2025, 1, 1), amount=amount))
+        service.save_transaction(
+            DEFAULT_ACTOR, created.id, TransactionInput(occurred_on=date(2025, 1, 1), amount=amount)
+        )
     total = sum(t.data.amount for t in service.transactions(DEFAULT_ACTOR, created.id))
     assert total == Decimal("0.30")
 

@@ -42,18 +42,26 @@ def catalogue():
 def test_every_string_in_the_code_has_a_chinese_translation():
     translated = {m.id: m.string for m in catalogue() if m.id and m.string and not m.fuzzy}
     root = i18n.RESOURCES.parent / "app"
-    missing = sorted({
-        message for _file, _line, message, *_ in extract_from_dir(
-            root, method_map=[("**.py", "python")], keywords={"_": None, "N_": None})
-        if message not in translated
-    })
-    assert not missing, "untranslated (run resources/translations/update_catalog.py, then translate):\n" + \
-        "\n".join(missing)
+    missing = sorted(
+        {
+            message
+            for _file, _line, message, *_ in extract_from_dir(
+                root, method_map=[("**.py", "python")], keywords={"_": None, "N_": None}
+            )
+            if message not in translated
+        }
+    )
+    assert not missing, (
+        "untranslated (run resources/translations/update_catalog.py, then translate):\n" + "\n".join(missing)
+    )
 
 
 def test_translations_keep_their_placeholders():
-    wrong = [m.id for m in catalogue()
-             if m.id and m.string and set(PLACEHOLDER.findall(m.id)) != set(PLACEHOLDER.findall(m.string))]
+    wrong = [
+        m.id
+        for m in catalogue()
+        if m.id and m.string and set(PLACEHOLDER.findall(m.id)) != set(PLACEHOLDER.findall(m.string))
+    ]
     assert not wrong
 
 
@@ -70,35 +78,45 @@ def visible_texts(root: QWidget) -> list[str]:
     """Texts a person reads on screen: labels, buttons, tabs, headers, menus, placeholders, choices."""
     texts = [root.windowTitle()]
     for widget in [root, *root.findChildren(QWidget)]:
-        if isinstance(widget, QLabel) and widget.objectName() not in ("database_label", "database_location"):
-            texts.append(widget.text())
-        elif isinstance(widget, QAbstractButton):
+        shows_data = widget.objectName() in ("database_label", "database_location")
+        if isinstance(widget, (QLabel, QAbstractButton)) and not shows_data:
             texts.append(widget.text())
         elif isinstance(widget, QTabWidget):
             texts.extend(widget.tabText(i) for i in range(widget.count()))
         elif isinstance(widget, QLineEdit):
             texts.append(widget.placeholderText())
-        elif isinstance(widget, QComboBox) and not widget.isEditable() and not widget.objectName().startswith(
-                ("filter_manager", "filter_industry", "field_manager_id", "language")):
+        elif (
+            isinstance(widget, QComboBox)
+            and not widget.isEditable()
+            and not widget.objectName().startswith(
+                ("filter_manager", "filter_industry", "field_manager_id", "language")
+            )
+        ):
             texts.extend(widget.itemText(i) for i in range(widget.count()))
         elif isinstance(widget, QMenu):
             texts.extend(action.text() for action in widget.actions())
         if isinstance(widget, (QTableView, QTableWidget)):
             model = widget.model()
-            texts.extend(str(model.headerData(c, Qt.Orientation.Horizontal)) for c in range(model.columnCount()))
+            texts.extend(
+                str(model.headerData(c, Qt.Orientation.Horizontal)) for c in range(model.columnCount())
+            )
     return [t for t in texts if t]
 
 
 def untranslated(texts: list[str]) -> list[str]:
-    return sorted({t for t in texts if any(w not in ALLOWED for w in ENGLISH_WORD.findall(t.replace("&", "")))})
+    return sorted(
+        {t for t in texts if any(w not in ALLOWED for w in ENGLISH_WORD.findall(t.replace("&", "")))}
+    )
 
 
 @pytest.fixture
 def chinese_window(qtbot, sqlite_db, tmp_path):
     i18n.set_language("zh_CN")
     service = CustomerService(sqlite_db)
-    service.create(DEFAULT_ACTOR, CustomerInput(name="北京华信科技有限公司", category="key", tier="vip",
-                                                founded=date(2001, 5, 8)))
+    service.create(
+        DEFAULT_ACTOR,
+        CustomerInput(name="北京华信科技有限公司", category="key", tier="vip", founded=date(2001, 5, 8)),
+    )
     window = MainWindow(sqlite_db, DEFAULT_ACTOR, Settings(str(tmp_path / "s.ini")))
     window.show()
     yield window
