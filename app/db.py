@@ -166,7 +166,8 @@ def open_database(url: str | None = None, *, upgrade: bool = True, create_folder
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        raise DatabaseOpenError(_("{url} is not a database address: {reason}").format(url=url, reason=exc)) from exc
+        message = _("{url} is not a database address: {reason}").format(url=url, reason=exc)
+        raise DatabaseOpenError(message) from exc
     where = parsed.render_as_string(hide_password=True)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":

@@ -5,16 +5,10 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+from app.migrations import include_object
 from app.models import Base
 
 target_metadata = Base.metadata
-
-# SQLite-only full-text tables are created by the migrations, not declared as models.
-SEARCH_TABLE_PREFIX = "customer_fts"
-
-
-def include_object(obj, name, type_, reflected, compare_to):
-    return not (type_ == "table" and name and name.startswith(SEARCH_TABLE_PREFIX))
 
 
 def run_migrations(connection) -> None:

@@ -1,0 +1,1 @@
+"""Use cases over the models (no Qt): customers, search, validation, labels, events."""

@@ -14,13 +14,21 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-from sqlalchemy import ColumnElement, Select, and_, select, text
+from sqlalchemy import ColumnElement, Select, and_, column, select, table
 
 from app.models import CustomerSearch
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 TRIGRAM = 3
+LIKE_ESCAPE = "\\"
+LIKE_WILDCARDS = re.compile(r"[%_]")
+
+# The SQLite full-text tables the migrations create; light table constructs give each term its own
+# bind parameter (one shared textual ":p" made every word of a query match the last word only).
+FTS_TRIGRAM = table("customer_fts", column("rowid"), column("body"))
+# MATCH goes to the hidden column named after the table: detail=none refuses a column filter.
+FTS_GRAMS = table("customer_fts_grams", column("rowid"), column("customer_fts_grams"))
 
 
 def normalize(text: str) -> str:
@@ -69,10 +77,9 @@ def search_document(
 
 
 def query_terms(query: str) -> list[str]:
-    """The words of a query, normalised the way the search text is; LIKE wildcards dropped."""
+    """The words of a query, normalised the way the search text is ("%" and "_" are plain characters)."""
     terms = []
     for word in normalize(query).split():
-        word = word.replace("%", "").replace("_", "")
         if re.fullmatch(r"[\d\-+()]+", word):  # a phone fragment, as typed with separators
             word = re.sub(r"[^\d]", "", word)
         if word:
@@ -81,22 +88,27 @@ def query_terms(query: str) -> list[str]:
 
 
 def _like_pattern(term: str) -> str:
-    return f"%{term}%"
+    """A LIKE pattern that finds `term` anywhere, its own "%" and "_" escaped so they match themselves."""
+    escaped = term.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
+    escaped = LIKE_WILDCARDS.sub(lambda m: LIKE_ESCAPE + m.group(), escaped)
+    return f"%{escaped}%"
 
 
 def matching_keys(term: str, dialect: str) -> Select:
     """SELECT of customer_search keys whose text contains `term`."""
     if dialect == "sqlite":
-        if len(term) >= TRIGRAM:
-            return select(text("rowid")).select_from(text("customer_fts")).where(
-                text("customer_fts.body LIKE :p").bindparams(p=_like_pattern(term))
-            )
+        # SQLite hands LIKE to the trigram index only without an ESCAPE clause: terms with a "%" or
+        # "_" (rare) scan the search table instead.
+        if len(term) >= TRIGRAM and not LIKE_WILDCARDS.search(term):
+            return select(FTS_TRIGRAM.c.rowid).where(FTS_TRIGRAM.c.body.like(f"%{term}%"))
         if all(CJK.match(ch) for ch in term):
-            return select(text("rowid")).select_from(text("customer_fts_grams")).where(
-                text("customer_fts_grams MATCH :q").bindparams(q=f'"{term}"')
-            )
-        return select(CustomerSearch.key).where(CustomerSearch.body.like(_like_pattern(term)))
-    return select(CustomerSearch.key).where(CustomerSearch.body.ilike(_like_pattern(term)))
+            return select(FTS_GRAMS.c.rowid).where(FTS_GRAMS.c.customer_fts_grams.op("MATCH")(f'"{term}"'))
+        return select(CustomerSearch.key).where(
+            CustomerSearch.body.like(_like_pattern(term), escape=LIKE_ESCAPE)
+        )
+    return select(CustomerSearch.key).where(
+        CustomerSearch.body.ilike(_like_pattern(term), escape=LIKE_ESCAPE)
+    )
 
 
 def search_condition(customer_id_column, query: str, dialect: str) -> ColumnElement[bool] | None:

@@ -23,7 +23,7 @@ def clean_text(value: object) -> str:
 
 
 def uscc_check_character(first17: str) -> str:
-    total = sum(USCC_ALPHABET.index(ch) * w for ch, w in zip(first17, USCC_WEIGHTS))
+    total = sum(USCC_ALPHABET.index(ch) * w for ch, w in zip(first17, USCC_WEIGHTS, strict=False))
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
@@ -73,14 +73,21 @@ def normalize_phone(value: object) -> str:
     national = phonenumbers.national_significant_number(number)
     if number.country_code != 86:
         result = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    elif phonenumbers.number_type(number) in (
-        phonenumbers.PhoneNumberType.MOBILE,
-        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
-    ) and national.startswith("1"):
+    elif re.match(r"1[3-9]", national):
+        # Every Chinese mobile has 11 digits: one more or less is a typo, not another kind of number.
+        if len(national) != 11:
+            raise ValueError(_("has the wrong number of digits for a mobile number (11)"))
         result = national
     else:
         area = phonenumbers.length_of_geographical_area_code(number)
-        result = f"0{national[:area]}-{national[area:]}" if area else national
+        if area:
+            result = f"0{national[:area]}-{national[area:]}"
+        elif len(national) >= 9 and not phonenumbers.is_valid_number(number):
+            # An area code (2-3 digits) and a number the metadata does not know: keep every digit,
+            # with the area code's leading 0 that parsing took away.
+            result = f"0{national}"
+        else:
+            result = national
     if number.extension:
         result += f"-{number.extension}"
     return result
