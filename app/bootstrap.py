@@ -113,6 +113,21 @@ class Application:
         task.start()
 
 
+def install_error_dialog() -> None:
+    """An error nobody foresaw is shown to the user (and printed) instead of vanishing in a slot."""
+    previous = sys.excepthook
+
+    def show(kind, value, tb) -> None:
+        previous(kind, value, tb)
+        if QApplication.instance() is None or issubclass(kind, KeyboardInterrupt):
+            return
+        message = str(value) if isinstance(value, DatabaseOpenError) else _(
+            "Something went wrong: {error}\nYour last action may not have been saved.").format(error=value)
+        QMessageBox.critical(QApplication.activeWindow(), "ClientDesk", message)
+
+    sys.excepthook = show
+
+
 def choose_first_language(settings: Settings) -> str:
     dialog = SettingsDialog(None, i18n.system_language(), first_start=True)
     language = dialog.language if dialog.exec() else i18n.system_language()
@@ -137,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         holder.apply_language(language)
         QMessageBox.critical(None, _("Cannot open the database"), str(exc))
         return 1
+    install_error_dialog()
     app = Application(qt_app, settings, db)
     app.apply_language(language)
     app.show_main_window()

@@ -29,6 +29,10 @@ class DatabaseOpenError(Exception):
     """The database cannot be used; the message names the place and says what to do."""
 
 
+class DatabaseUnavailableError(DatabaseOpenError):
+    """An open database stopped answering (locked by another program, disk gone, server down)."""
+
+
 class DatabaseTooNewError(DatabaseOpenError):
     """The database was written by a newer ClientDesk than this one."""
 
@@ -123,6 +127,10 @@ class Database:
         try:
             yield session
             session.commit()
+        except OperationalError as exc:
+            # Locked, disk full, server gone: nothing was written; say so in words the user can act on.
+            session.rollback()
+            raise DatabaseUnavailableError(explain_database_error(exc, self.where)) from exc
         except BaseException:
             session.rollback()
             raise

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.db import DatabaseOpenError
 from app.dialogs.contact_dialog import CONTACT_NAME, contact_dialog
 from app.dialogs.form import FieldSpec, FormFields
 from app.dialogs.transaction_dialog import transaction_dialog
@@ -461,7 +462,7 @@ class CustomerWindow(QMainWindow):
         except ConcurrencyError as exc:
             self._offer_reload(str(exc))
             return False
-        except ServiceError as exc:
+        except (ServiceError, DatabaseOpenError) as exc:
             QMessageBox.warning(self, _("Cannot save"), str(exc))
             return False
         self.fields.set_values(self.detail.data)
@@ -540,7 +541,7 @@ class CustomerWindow(QMainWindow):
             action()
         except ConcurrencyError as exc:
             self._offer_reload(str(exc))
-        except ServiceError as exc:
+        except (ServiceError, DatabaseOpenError) as exc:
             QMessageBox.warning(self, _("Cannot save"), str(exc))
         self._load_children()
 

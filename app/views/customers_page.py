@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.db import DatabaseOpenError
 from app.i18n import _, format_number
 from app.services import labels
 from app.services.actor import Actor
@@ -373,7 +374,7 @@ class CustomersPage(QWidget):
     def _push(self, command: QUndoCommand) -> None:
         try:
             self._undo.push(command)
-        except ServiceError as exc:
+        except (ServiceError, DatabaseOpenError) as exc:
             QMessageBox.warning(self, _("Cannot delete"), str(exc))
 
     def _context_menu(self, pos) -> None:

@@ -13,12 +13,13 @@ import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import event, insert, text
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 
 import app.db
 from app.db import (
     DatabaseOpenError,
     DatabaseTooNewError,
+    DatabaseUnavailableError,
     alembic_config,
     default_database_path,
     default_database_url,
@@ -145,10 +146,11 @@ def test_a_wal_writer_lets_others_read_but_a_second_write_waits(migrated_file, q
         db = open_database(url_of(migrated_file))  # WAL: readers are not blocked by a writer
         try:
             assert db.current_revision() == HEAD
-            # Today the driver error itself; a friendlier error class may wrap it later.
-            with pytest.raises((OperationalError, DatabaseOpenError)) as info, db.session() as session:
+            with pytest.raises(DatabaseUnavailableError) as info, db.session() as session:
                 session.execute(text("UPDATE counter SET value = value + 1"))
             assert "locked" in str(info.value).lower()
+            assert str(migrated_file) in str(info.value)
+            assert db.current_revision() == HEAD  # the rolled-back write left it usable
         finally:
             db.dispose()
     finally:
