@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -126,6 +127,9 @@ class CustomerRow:
     phone: str
     email: str
     updated_at: datetime
+    # Last and defaulted, so rows built positionally by older callers stay valid.
+    uscc: str = ""
+    founded: date | None = None
 
 
 @dataclass(frozen=True)
@@ -233,7 +237,9 @@ def _checked(errors: dict[str, str], name: str, fn, value):
 def _check_choice(errors: dict[str, str], name: str, value: str, allowed: set[str]) -> str:
     value = clean_text(value)
     if value and value not in allowed:
-        errors[name] = _("{field} has an unknown value: {value}.").format(field=field_label(name), value=value)
+        errors[name] = _("{field} has an unknown value: {value}.").format(
+            field=field_label(name), value=value
+        )
     return value
 
 
@@ -256,7 +262,9 @@ def clean_customer(data: CustomerInput) -> CustomerInput:
     values["phone"] = _checked(errors, "phone", normalize_phone, values["phone"])
     values["fax"] = _checked(errors, "fax", normalize_phone, values["fax"])
     values["email"] = _checked(errors, "email", normalize_email, values["email"])
-    values["registered_capital"] = _checked(errors, "registered_capital", parse_money, values["registered_capital"])
+    values["registered_capital"] = _checked(
+        errors, "registered_capital", parse_money, values["registered_capital"]
+    )
     values["annual_revenue"] = _checked(errors, "annual_revenue", parse_money, values["annual_revenue"])
     values["category"] = _check_choice(errors, "category", values["category"], {c.value for c in Category})
     if not values["category"]:
@@ -371,12 +379,14 @@ def _concurrency_error(session: Session, row) -> ConcurrencyError:
 SORT_COLUMNS = {
     "code": Customer.code,
     "name": Customer.name,
+    "short_name": Customer.short_name,
     "category": Customer.category,
     "tier": Customer.tier,
     "industry": Customer.industry,
     "city": Customer.city,
     "province": Customer.province,
-    "manager": Staff.name,
+    # A customer without a manager sorts as "" everywhere (PostgreSQL would put NULL last, SQLite first).
+    "manager": func.coalesce(Staff.name, ""),
     "phone": Customer.phone,
     "email": Customer.email,
     "updated_at": Customer.updated_at,
@@ -392,7 +402,9 @@ class CustomerService:
     # -- reading lists
 
     def _filtered(self, stmt: Select, query: CustomerQuery) -> Select:
-        stmt = stmt.where(Customer.deleted_at.is_not(None) if query.deleted else Customer.deleted_at.is_(None))
+        stmt = stmt.where(
+            Customer.deleted_at.is_not(None) if query.deleted else Customer.deleted_at.is_(None)
+        )
         condition = search.search_condition(Customer.id, query.text, self.db.engine.dialect.name)
         if condition is not None:
             stmt = stmt.where(condition)
@@ -417,31 +429,58 @@ class CustomerService:
         with self.db.session() as session:
             return session.scalar(stmt) or 0
 
-    def list(self, actor: Actor, query: CustomerQuery, offset: int = 0, limit: int | None = 200) -> list[CustomerRow]:
+    def list(
+        self, actor: Actor, query: CustomerQuery, offset: int = 0, limit: int | None = 200
+    ) -> list[CustomerRow]:
         column = SORT_COLUMNS.get(query.sort, Customer.code)
         order = [column.desc() if query.descending else column.asc()]
         if column is not Customer.code:
             order.append(Customer.code.desc() if query.descending else Customer.code.asc())
-        stmt = (
-            select(
-                Customer.id, Customer.code, Customer.name, Customer.short_name, Customer.category, Customer.tier,
-                Customer.industry, Customer.province, Customer.city, func.coalesce(Staff.name, ""),
-                Customer.phone, Customer.email, Customer.updated_at,
-            )
-            .outerjoin(Staff, Staff.id == Customer.manager_id)
-            .order_by(*order)
-            .offset(offset)
-            .limit(limit)
-        )
+        stmt = self._row_select().order_by(*order).offset(offset).limit(limit)
         stmt = self._filtered(stmt, query)
         with self.db.session() as session:
             return [CustomerRow(*row) for row in session.execute(stmt)]
+
+    @staticmethod
+    def _row_select() -> Select:
+        """The columns of a CustomerRow, in its field order."""
+        return select(
+            Customer.id, Customer.code, Customer.name, Customer.short_name, Customer.category,
+            Customer.tier, Customer.industry, Customer.province, Customer.city,
+            func.coalesce(Staff.name, ""), Customer.phone, Customer.email, Customer.updated_at,
+            Customer.uscc, Customer.founded,
+        ).outerjoin(Staff, Staff.id == Customer.manager_id)
+
+    def iter_rows(self, actor: Actor, query: CustomerQuery, page_size: int = 1000) -> Iterator[CustomerRow]:
+        """Every row of the list in code order (query.sort is ignored), fetched a page at a time.
+
+        Each page is its own unit of work and continues after the last code seen: OFFSET would
+        rescan every earlier row for each page, which makes a million rows take hours.
+        """
+        last_code = None
+        while True:
+            stmt = self._row_select().order_by(Customer.code).limit(page_size)
+            if last_code is not None:
+                stmt = stmt.where(Customer.code > last_code)
+            stmt = self._filtered(stmt, query)
+            with self.db.session() as session:
+                rows = [CustomerRow(*row) for row in session.execute(stmt)]
+            yield from rows
+            if len(rows) < page_size:
+                return
+            last_code = rows[-1].code
+
+    def is_empty(self, actor: Actor) -> bool:
+        """True for a database that has never had a customer (not even a deleted one)."""
+        with self.db.session() as session:
+            return session.scalar(select(Customer.id).limit(1)) is None
 
     def filter_options(self, actor: Actor) -> FilterOptions:
         live = Customer.deleted_at.is_(None)
         with self.db.session() as session:
             def distinct(column) -> list[str]:
-                return [v for v in session.scalars(select(column).where(live).distinct().order_by(column)) if v]
+                values = session.scalars(select(column).where(live).distinct().order_by(column))
+                return [v for v in values if v]
 
             regions = sorted(set(distinct(Customer.province)) | set(distinct(Customer.city)))
             return FilterOptions(
@@ -538,7 +577,9 @@ class CustomerService:
             else:
                 clean = replace(clean, code=self._next_code(session))
             if clean.department_id is None and clean.manager_id is not None:
-                clean.department_id = session.scalar(select(Staff.department_id).where(Staff.id == clean.manager_id))
+                clean.department_id = session.scalar(
+                    select(Staff.department_id).where(Staff.id == clean.manager_id)
+                )
             row = Customer(**{name: getattr(clean, name) for name in INPUT_FIELDS})
             row.registered_on = clean.registered_on or date.today()
             row.created_by_id = row.updated_by_id = actor.staff_id
@@ -550,7 +591,9 @@ class CustomerService:
         events.publish(events.Change("customer", frozenset({detail.id})))
         return detail
 
-    def update(self, actor: Actor, customer_id: uuid.UUID, data: CustomerInput, expected_version: int) -> CustomerDetail:
+    def update(
+        self, actor: Actor, customer_id: uuid.UUID, data: CustomerInput, expected_version: int
+    ) -> CustomerDetail:
         """Save an edited file; ConcurrencyError if someone saved it since `expected_version` was read."""
         clean = clean_customer(data)
         try:
@@ -576,7 +619,8 @@ class CustomerService:
             with self.db.session() as session:
                 raise _concurrency_error(session, self._row(session, customer_id)) from None
         except IntegrityError:
-            raise ValidationError({"code": _("Customer code {code} is already used.").format(code=clean.code)}) from None
+            message = _("Customer code {code} is already used.").format(code=clean.code)
+            raise ValidationError({"code": message}) from None
         events.publish(events.Change("customer", frozenset({customer_id})))
         return detail
 
@@ -617,21 +661,28 @@ class CustomerService:
             names = self._staff_names(session, entries)
         # An account manager is stored as an id; the history shows the person's name.
         return [
-            replace(e, old_value=names.get(e.old_value, e.old_value), new_value=names.get(e.new_value, e.new_value))
+            replace(
+                e,
+                old_value=names.get(e.old_value, e.old_value),
+                new_value=names.get(e.new_value, e.new_value),
+            )
             if e.field in ("manager_id", "department_id") else e
             for e in entries
         ]
 
     @staticmethod
     def _staff_names(session: Session, entries: list[HistoryEntry]) -> dict[str, str]:
-        ids = {v for e in entries if e.field in ("manager_id", "department_id") for v in (e.old_value, e.new_value) if v}
+        ids = {
+            v for e in entries if e.field in ("manager_id", "department_id")
+            for v in (e.old_value, e.new_value) if v
+        }
         if not ids:
             return {}
         uuids = [uuid.UUID(v) for v in ids]
-        names = {str(k): v for k, v in session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(uuids)))}
-        names.update(
-            {str(k): v for k, v in session.execute(select(Department.id, Department.name).where(Department.id.in_(uuids)))}
-        )
+        staff = session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(uuids)))
+        names = {str(k): v for k, v in staff}
+        departments = session.execute(select(Department.id, Department.name).where(Department.id.in_(uuids)))
+        names.update({str(k): v for k, v in departments})
         return names
 
     # -- contact persons
@@ -650,8 +701,10 @@ class CustomerService:
         data = ContactInput(**{f.name: getattr(row, f.name) for f in fields(ContactInput)})
         return ContactDetail(id=row.id, customer_id=row.customer_id, version=row.version, data=data)
 
-    def save_contact(self, actor: Actor, customer_id: uuid.UUID, data: ContactInput,
-                     contact_id: uuid.UUID | None = None, expected_version: int | None = None) -> ContactDetail:
+    def save_contact(
+        self, actor: Actor, customer_id: uuid.UUID, data: ContactInput,
+        contact_id: uuid.UUID | None = None, expected_version: int | None = None,
+    ) -> ContactDetail:
         """Add (contact_id None) or edit a contact person; one decision maker per customer."""
         clean = clean_contact(data)
         names = [f.name for f in fields(ContactInput)]

@@ -181,7 +181,16 @@ class CustomerWindow(QMainWindow):
         self.fields.changed.connect(self._mark_dirty)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("customer_tabs")
-        self.setCentralWidget(self.tabs)
+        # Whose file this is, always in view whichever tab is open.
+        self.heading = QLabel()
+        self.heading.setObjectName("customer_heading")
+        self.heading.setStyleSheet("font-size: 15px; font-weight: bold; padding: 4px 2px;")
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(6, 4, 6, 6)
+        column.addWidget(self.heading)
+        column.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
         self._build_basic()
         self._build_contacts()
         self._build_characteristics()
@@ -432,10 +441,19 @@ class CustomerWindow(QMainWindow):
     def _set_dirty(self, dirty: bool) -> None:
         self.dirty = dirty
         if self.detail is None:
-            title = _("New customer")
+            title = heading = _("New customer")
         else:
-            title = f"{self.detail.data.name} ({self.detail.data.code})"
+            data = self.detail.data
+            title = f"{data.name} ({data.code})"
+            facts = [
+                data.code,
+                labels.value_label("category", data.category),
+                labels.value_label("tier", data.tier),
+                self.detail.manager_name,
+            ]
+            heading = f"{data.name}　" + " · ".join(f for f in facts if f)
         self.setWindowTitle(f"{'* ' if dirty else ''}{title} — ClientDesk")
+        self.heading.setText(heading)
         self.save_action.setEnabled(dirty or self.customer_id is None)
 
     def save(self) -> bool:
