@@ -221,8 +221,17 @@ class FilterOptions:
 
 
 CUSTOMER_TEXT_LIMITS = {
-    "name": 200, "code": 32, "short_name": 100, "industry": 60, "province": 40, "city": 40,
-    "address": 300, "postcode": 10, "legal_representative": 60, "website": 200, "tier": 40,
+    "name": 200,
+    "code": 32,
+    "short_name": 100,
+    "industry": 60,
+    "province": 40,
+    "city": 40,
+    "address": 300,
+    "postcode": 10,
+    "legal_representative": 60,
+    "website": 200,
+    "tier": 40,
 }
 
 
@@ -338,16 +347,42 @@ def _history_text(value) -> str:
     return str(value)
 
 
-def _log(session: Session, actor: Actor, customer_id, entity: str, entity_id, action: str,
-         changes: list[tuple[str, str, str]] | None = None) -> None:
+def _log(
+    session: Session,
+    actor: Actor,
+    customer_id,
+    entity: str,
+    entity_id,
+    action: str,
+    changes: list[tuple[str, str, str]] | None = None,
+) -> None:
     now = utcnow()
     if not changes:
-        session.add(ChangeLog(customer_id=customer_id, entity=entity, entity_id=entity_id, action=action,
-                              actor_id=actor.staff_id, at=now))
+        session.add(
+            ChangeLog(
+                customer_id=customer_id,
+                entity=entity,
+                entity_id=entity_id,
+                action=action,
+                actor_id=actor.staff_id,
+                at=now,
+            )
+        )
         return
     for name, old, new in changes:
-        session.add(ChangeLog(customer_id=customer_id, entity=entity, entity_id=entity_id, action=action,
-                              field=name, old_value=old, new_value=new, actor_id=actor.staff_id, at=now))
+        session.add(
+            ChangeLog(
+                customer_id=customer_id,
+                entity=entity,
+                entity_id=entity_id,
+                action=action,
+                field=name,
+                old_value=old,
+                new_value=new,
+                actor_id=actor.staff_id,
+                at=now,
+            )
+        )
 
 
 def _diff(row, data, names) -> list[tuple[str, str, str]]:
@@ -376,6 +411,9 @@ def _concurrency_error(session: Session, row) -> ConcurrencyError:
     )
 
 
+# Above this many matches a page of search results is found by walking the list in order.
+WALK_THRESHOLD = 10_000
+
 SORT_COLUMNS = {
     "code": Customer.code,
     "name": Customer.name,
@@ -401,11 +439,13 @@ class CustomerService:
 
     # -- reading lists
 
-    def _filtered(self, stmt: Select, query: CustomerQuery) -> Select:
+    def _filtered(self, stmt: Select, query: CustomerQuery, walk: bool = False) -> Select:
         stmt = stmt.where(
             Customer.deleted_at.is_not(None) if query.deleted else Customer.deleted_at.is_(None)
         )
-        condition = search.search_condition(Customer.id, query.text, self.db.engine.dialect.name)
+        condition = search.search_condition(
+            Customer.search_key, query.text, self.db.engine.dialect.name, walk
+        )
         if condition is not None:
             stmt = stmt.where(condition)
         if query.category:
@@ -437,18 +477,37 @@ class CustomerService:
         if column is not Customer.code:
             order.append(Customer.code.desc() if query.descending else Customer.code.asc())
         stmt = self._row_select().order_by(*order).offset(offset).limit(limit)
-        stmt = self._filtered(stmt, query)
         with self.db.session() as session:
+            stmt = self._filtered(stmt, query, walk=self._many_matches(session, query))
             return [CustomerRow(*row) for row in session.execute(stmt)]
+
+    def _many_matches(self, session: Session, query: CustomerQuery) -> bool:
+        """Whether a search matches so many customers that walking the list in its order beats
+        fetching every match and sorting it (SQLite's planner cannot tell the two apart)."""
+        dialect = self.db.engine.dialect.name
+        if not query.text or dialect != "sqlite":
+            return False
+        return search.match_estimate(session, query.text, dialect, WALK_THRESHOLD) >= WALK_THRESHOLD
 
     @staticmethod
     def _row_select() -> Select:
         """The columns of a CustomerRow, in its field order."""
         return select(
-            Customer.id, Customer.code, Customer.name, Customer.short_name, Customer.category,
-            Customer.tier, Customer.industry, Customer.province, Customer.city,
-            func.coalesce(Staff.name, ""), Customer.phone, Customer.email, Customer.updated_at,
-            Customer.uscc, Customer.founded,
+            Customer.id,
+            Customer.code,
+            Customer.name,
+            Customer.short_name,
+            Customer.category,
+            Customer.tier,
+            Customer.industry,
+            Customer.province,
+            Customer.city,
+            func.coalesce(Staff.name, ""),
+            Customer.phone,
+            Customer.email,
+            Customer.updated_at,
+            Customer.uscc,
+            Customer.founded,
         ).outerjoin(Staff, Staff.id == Customer.manager_id)
 
     def iter_rows(self, actor: Actor, query: CustomerQuery, page_size: int = 1000) -> Iterator[CustomerRow]:
@@ -478,6 +537,7 @@ class CustomerService:
     def filter_options(self, actor: Actor) -> FilterOptions:
         live = Customer.deleted_at.is_(None)
         with self.db.session() as session:
+
             def distinct(column) -> list[str]:
                 values = session.scalars(select(column).where(live).distinct().order_by(column))
                 return [v for v in values if v]
@@ -542,7 +602,9 @@ class CustomerService:
     def _next_code(self, session: Session) -> str:
         while True:
             number = session.execute(
-                update(Counter).where(Counter.name == CODE_COUNTER).values(value=Counter.value + 1)
+                update(Counter)
+                .where(Counter.name == CODE_COUNTER)
+                .values(value=Counter.value + 1)
                 .returning(Counter.value)
             ).scalar_one()
             code = f"{CODE_PREFIX}{number:0{CODE_DIGITS}d}"
@@ -563,7 +625,10 @@ class CustomerService:
             )
         ).all()
         document = search.search_document(
-            name=row.name, short_name=row.short_name, code=row.code, uscc=row.uscc,
+            name=row.name,
+            short_name=row.short_name,
+            code=row.code,
+            uscc=row.uscc,
             phones=[row.phone, row.fax, *(c.mobile for c in contacts), *(c.phone for c in contacts)],
             contact_names=[c.name for c in contacts],
         )
@@ -651,8 +716,15 @@ class CustomerService:
         """Every change of the file and of its contacts and transactions, newest first."""
         with self.db.session() as session:
             rows = session.execute(
-                select(ChangeLog.at, func.coalesce(Staff.name, ""), ChangeLog.entity, ChangeLog.action,
-                       ChangeLog.field, ChangeLog.old_value, ChangeLog.new_value)
+                select(
+                    ChangeLog.at,
+                    func.coalesce(Staff.name, ""),
+                    ChangeLog.entity,
+                    ChangeLog.action,
+                    ChangeLog.field,
+                    ChangeLog.old_value,
+                    ChangeLog.new_value,
+                )
                 .outerjoin(Staff, Staff.id == ChangeLog.actor_id)
                 .where(ChangeLog.customer_id == customer_id)
                 .order_by(ChangeLog.at.desc(), ChangeLog.field)
@@ -666,15 +738,19 @@ class CustomerService:
                 old_value=names.get(e.old_value, e.old_value),
                 new_value=names.get(e.new_value, e.new_value),
             )
-            if e.field in ("manager_id", "department_id") else e
+            if e.field in ("manager_id", "department_id")
+            else e
             for e in entries
         ]
 
     @staticmethod
     def _staff_names(session: Session, entries: list[HistoryEntry]) -> dict[str, str]:
         ids = {
-            v for e in entries if e.field in ("manager_id", "department_id")
-            for v in (e.old_value, e.new_value) if v
+            v
+            for e in entries
+            if e.field in ("manager_id", "department_id")
+            for v in (e.old_value, e.new_value)
+            if v
         }
         if not ids:
             return {}
@@ -702,8 +778,12 @@ class CustomerService:
         return ContactDetail(id=row.id, customer_id=row.customer_id, version=row.version, data=data)
 
     def save_contact(
-        self, actor: Actor, customer_id: uuid.UUID, data: ContactInput,
-        contact_id: uuid.UUID | None = None, expected_version: int | None = None,
+        self,
+        actor: Actor,
+        customer_id: uuid.UUID,
+        data: ContactInput,
+        contact_id: uuid.UUID | None = None,
+        expected_version: int | None = None,
     ) -> ContactDetail:
         """Add (contact_id None) or edit a contact person; one decision maker per customer."""
         clean = clean_contact(data)
@@ -715,8 +795,7 @@ class CustomerService:
                     row = ContactPerson(customer_id=customer_id, **{n: getattr(clean, n) for n in names})
                     session.add(row)
                     session.flush()
-                    _log(session, actor, customer_id, "contact", row.id, "create",
-                         [("name", "", clean.name)])
+                    _log(session, actor, customer_id, "contact", row.id, "create", [("name", "", clean.name)])
                 else:
                     row = session.get(ContactPerson, contact_id)
                     if row is None or row.customer_id != customer_id or row.deleted_at is not None:
@@ -727,18 +806,34 @@ class CustomerService:
                     for name, _old, _new in changes:
                         setattr(row, name, getattr(clean, name))
                     row.updated_at = utcnow()
-                    _log(session, actor, customer_id, "contact", row.id, "update",
-                         [(n, f"{row.name}: {o}" if n != "name" else o, nv) for n, o, nv in changes])
+                    _log(
+                        session,
+                        actor,
+                        customer_id,
+                        "contact",
+                        row.id,
+                        "update",
+                        [(n, f"{row.name}: {o}" if n != "name" else o, nv) for n, o, nv in changes],
+                    )
                 if clean.is_decision_maker:
                     for other in session.scalars(
                         select(ContactPerson).where(
-                            ContactPerson.customer_id == customer_id, ContactPerson.id != row.id,
-                            ContactPerson.is_decision_maker.is_(True), ContactPerson.deleted_at.is_(None),
+                            ContactPerson.customer_id == customer_id,
+                            ContactPerson.id != row.id,
+                            ContactPerson.is_decision_maker.is_(True),
+                            ContactPerson.deleted_at.is_(None),
                         )
                     ):
                         other.is_decision_maker = False
-                        _log(session, actor, customer_id, "contact", other.id, "update",
-                             [("is_decision_maker", f"{other.name}: 1", "0")])
+                        _log(
+                            session,
+                            actor,
+                            customer_id,
+                            "contact",
+                            other.id,
+                            "update",
+                            [("is_decision_maker", f"{other.name}: 1", "0")],
+                        )
                 session.flush()
                 self._refresh_search(session, customer)
                 detail = self._contact_detail(row)
@@ -776,9 +871,14 @@ class CustomerService:
         data = TransactionInput(**{f.name: getattr(row, f.name) for f in fields(TransactionInput)})
         return TransactionDetail(id=row.id, customer_id=row.customer_id, version=row.version, data=data)
 
-    def save_transaction(self, actor: Actor, customer_id: uuid.UUID, data: TransactionInput,
-                         transaction_id: uuid.UUID | None = None,
-                         expected_version: int | None = None) -> TransactionDetail:
+    def save_transaction(
+        self,
+        actor: Actor,
+        customer_id: uuid.UUID,
+        data: TransactionInput,
+        transaction_id: uuid.UUID | None = None,
+        expected_version: int | None = None,
+    ) -> TransactionDetail:
         clean = clean_transaction(data)
         names = [f.name for f in fields(TransactionInput)]
         try:
@@ -788,8 +888,15 @@ class CustomerService:
                     row = Transaction(customer_id=customer_id, **{n: getattr(clean, n) for n in names})
                     session.add(row)
                     session.flush()
-                    _log(session, actor, customer_id, "transaction", row.id, "create",
-                         [("amount", "", _history_text(clean.amount))])
+                    _log(
+                        session,
+                        actor,
+                        customer_id,
+                        "transaction",
+                        row.id,
+                        "create",
+                        [("amount", "", _history_text(clean.amount))],
+                    )
                 else:
                     row = session.get(Transaction, transaction_id)
                     if row is None or row.customer_id != customer_id or row.deleted_at is not None:
@@ -815,6 +922,13 @@ class CustomerService:
             if row is None or row.customer_id != customer_id:
                 raise NotFoundError(_("This transaction no longer exists."))
             row.deleted_at = row.updated_at = utcnow()
-            _log(session, actor, customer_id, "transaction", row.id, "delete",
-                 [("amount", _history_text(row.amount), "")])
+            _log(
+                session,
+                actor,
+                customer_id,
+                "transaction",
+                row.id,
+                "delete",
+                [("amount", _history_text(row.amount), "")],
+            )
         events.publish(events.Change("customer", frozenset({customer_id})))

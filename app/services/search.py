@@ -14,9 +14,9 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-from sqlalchemy import ColumnElement, Select, and_, column, select, table
+from sqlalchemy import ColumnElement, Select, and_, column, func, literal_column, select, table
 
-from app.models import CustomerSearch
+from app.models import Customer, CustomerSearch
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -111,18 +111,29 @@ def matching_keys(term: str, dialect: str) -> Select:
     )
 
 
-def search_condition(customer_id_column, query: str, dialect: str) -> ColumnElement[bool] | None:
-    """A WHERE condition on the customer id for every word of `query` (None: no search)."""
+def search_condition(
+    search_key_column, query: str, dialect: str, walk: bool = False
+) -> ColumnElement[bool] | None:
+    """A WHERE condition on the customer's search key for every word of `query` (None: no search).
+
+    `walk` keeps the database from driving the query from the matches: with many matches it is
+    faster to walk the customers in the order shown and test each against the (materialised) set.
+    """
     terms = query_terms(query)
     if not terms:
         return None
-    conditions = [
-        customer_id_column.in_(
-            select(CustomerSearch.customer_id).where(CustomerSearch.key.in_(matching_keys(term, dialect)))
-        )
-        for term in terms
-    ]
-    return and_(*conditions)
+    # "+ 0" makes it an expression SQLite will not look up through an index.
+    key = search_key_column + literal_column("0") if walk else search_key_column
+    return and_(*(key.in_(matching_keys(term, dialect)) for term in terms))
+
+
+def match_estimate(session, query: str, dialect: str, limit: int) -> int:
+    """How many search rows match the rarest word, counted up to `limit` (a cheap upper bound)."""
+    counts = []
+    for term in query_terms(query):
+        capped = matching_keys(term, dialect).limit(limit).subquery()
+        counts.append(session.scalar(select(func.count()).select_from(capped)) or 0)
+    return min(counts, default=0)
 
 
 def refresh_search_rows(session, documents: dict) -> None:
@@ -139,7 +150,12 @@ def refresh_search_rows(session, documents: dict) -> None:
     for customer_id, (body, grams) in documents.items():
         key = existing.get(customer_id)
         if key is None:
-            session.add(CustomerSearch(customer_id=customer_id, body=body, grams=grams))
+            row = CustomerSearch(customer_id=customer_id, body=body, grams=grams)
+            session.add(row)
+            session.flush()
+            session.execute(
+                Customer.__table__.update().where(Customer.id == customer_id).values(search_key=row.key)
+            )
         else:
             session.execute(
                 CustomerSearch.__table__.update()
@@ -147,4 +163,3 @@ def refresh_search_rows(session, documents: dict) -> None:
                 .values(body=body, grams=grams)
             )
     session.flush()
-

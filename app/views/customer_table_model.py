@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
 import uuid
 from collections import OrderedDict
 from dataclasses import replace
 from enum import IntEnum
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QThreadPool,
+    Signal,
+)
 
 from app.i18n import N_, _, format_datetime
 from app.services import labels
@@ -90,13 +100,19 @@ def _display(row: CustomerRow, column: Column) -> str:
 class CustomerTableModel(QAbstractTableModel):
     """Rows come from CustomerService.list a page at a time; filtering and sorting run in SQL."""
 
+    count_changed = Signal()
+    _counted = Signal(int, int)  # generation, count: from the counting thread
+
     def __init__(self, service: CustomerService, actor: Actor, parent=None) -> None:
         super().__init__(parent)
         self._service = service
         self._actor = actor
         self._query = CustomerQuery()
         self._count = 0
+        self._counting = False
+        self._generation = 0  # which refresh a background count belongs to
         self._pages: OrderedDict[int, list[CustomerRow]] = OrderedDict()
+        self._counted.connect(self._on_counted, Qt.ConnectionType.QueuedConnection)
 
     # -- what the view asks
 
@@ -145,12 +161,61 @@ class CustomerTableModel(QAbstractTableModel):
         self._query = query
         self.refresh()
 
-    def refresh(self) -> None:
-        """Count again and forget cached rows (after a write or a new filter)."""
+    @property
+    def counting(self) -> bool:
+        """True while the full count is still being made (the rows shown so far are the first page)."""
+        return self._counting
+
+    def refresh(self, keep_count: bool = False) -> None:
+        """Forget cached rows and read the first page now; count the rest in the background.
+
+        The first page of a search comes back at once even when it matches a hundred thousand
+        customers; counting them all can take a few hundred milliseconds, which typing must not wait for.
+        `keep_count` (a refresh after a write) keeps the old length until the new count is in, so the
+        view keeps its scroll position.
+        """
+        previous = self._count
+        self._generation += 1
         self.beginResetModel()
         self._pages.clear()
-        self._count = self._service.count(self._actor, self._query)
+        first = self._service.list(self._actor, self._query, offset=0, limit=PAGE_SIZE)
+        self._pages[0] = first
+        self._counting = len(first) == PAGE_SIZE
+        self._count = max(len(first), previous) if keep_count and self._counting else len(first)
         self.endResetModel()
+        if self._counting:
+            generation, query = self._generation, self._query
+            QThreadPool.globalInstance().start(lambda: self._count_in_background(generation, query))
+        self.count_changed.emit()
+
+    def _count_in_background(self, generation: int, query: CustomerQuery) -> None:
+        try:
+            count = self._service.count(self._actor, query)
+        except Exception as exc:  # shown where the count would have been; the rows stay usable
+            count = -1
+            print(f"counting customers failed: {exc}", file=sys.stderr)
+        with contextlib.suppress(RuntimeError):  # the model was closed meanwhile
+            self._counted.emit(generation, count)
+
+    def _on_counted(self, generation: int, count: int) -> None:
+        if generation != self._generation:
+            return  # an answer to a query that has since changed
+        self._counting = False
+        if count > self._count:
+            self.beginInsertRows(QModelIndex(), self._count, count - 1)
+            self._count = count
+            self.endInsertRows()
+        elif 0 <= count < self._count:
+            self.beginRemoveRows(QModelIndex(), count, self._count - 1)
+            self._count = count
+            self.endRemoveRows()
+        self.count_changed.emit()
+
+    def wait_for_count(self) -> None:
+        """Block until the background count is in (for the command line of tests and benchmarks)."""
+        while self._counting:
+            QThreadPool.globalInstance().waitForDone(50)
+            QCoreApplication.processEvents()
 
     def row_at(self, row: int) -> CustomerRow | None:
         if not 0 <= row < self._count:

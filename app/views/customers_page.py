@@ -78,6 +78,7 @@ class CustomersPage(QWidget):
         self._settings = settings
         self._undo = undo_stack
         self.model = CustomerTableModel(service, actor, self)
+        self.model.count_changed.connect(self.announce)
 
         self.search = QLineEdit()
         self.search.setObjectName("search")
@@ -285,7 +286,6 @@ class CustomersPage(QWidget):
         self.new_button.setVisible(not deleted_view)
         self.model.set_query(query)
         self._settings.customers_filter = values
-        self._announce()
 
     def clear_filters(self) -> None:
         for combo in self.filters.values():
@@ -298,26 +298,25 @@ class CustomersPage(QWidget):
         self.search.blockSignals(False)
         self.apply_filters()
 
-    def _announce(self) -> None:
-        count = self.model.rowCount()
-        deleted = self.model.query.deleted
-        if deleted:
-            text = _("Deleted customers: {count}").format(count=format_number(count))
+    def announce(self) -> None:
+        """Say in the status bar how many customers the list holds."""
+        count = _("counting…") if self.model.counting else format_number(self.model.rowCount())
+        if self.model.query.deleted:
+            text = _("Deleted customers: {count}").format(count=count)
         elif any(v for v in self.filter_values().values()):
-            text = _("Matching customers: {count}").format(count=format_number(count))
+            text = _("Matching customers: {count}").format(count=count)
         else:
-            text = _("Customers: {count}").format(count=format_number(count))
+            text = _("Customers: {count}").format(count=count)
         self.status_changed.emit(text)
 
     def refresh(self) -> None:
         """Re-read after a write, keeping the scroll position and the selected customer if possible."""
         selected = self.selected_ids()
         scroll = self.table.verticalScrollBar().value()
-        self.model.refresh()
+        self.model.refresh(keep_count=True)
         self.table.verticalScrollBar().setValue(scroll)
         if selected:
             self._reselect(selected[0])
-        self._announce()
 
     def _reselect(self, customer_id: uuid.UUID) -> None:
         first = self.table.rowAt(0)

@@ -48,7 +48,7 @@ class MainWindow(QMainWindow):
         location.setToolTip(_("Database: {where}").format(where=db.where))
         self.statusBar().addPermanentWidget(location)
         self.customers_page.status_changed.connect(self.status_text.setText)
-        self.customers_page._announce()
+        self.customers_page.announce()
 
         self.notifier = ChangeNotifier(self)
         self.notifier.changed.connect(self._on_change)

@@ -92,15 +92,20 @@ def test_model_passes_qt_model_tester(qtmodeltester, filled):
     qtmodeltester.check(model)
 
 
-def test_model_fetches_only_the_pages_it_shows(qtbot, service):
+def test_model_fetches_only_the_pages_it_shows(qtbot, qtmodeltester, service):
     for i in range(PAGE_SIZE * 3 + 7):
         service.create(DEFAULT_ACTOR, CustomerInput(name=f"测试公司{i:04d}"))
     model = CustomerTableModel(service, DEFAULT_ACTOR)
+    counts = []
+    model.count_changed.connect(lambda: counts.append((model.counting, model.rowCount())))
     model.refresh()
-    assert model.rowCount() == PAGE_SIZE * 3 + 7
-    assert model.cached_rows() == 0
+    assert counts == [(True, PAGE_SIZE)]  # the first page at once, the full count after
+    qtbot.waitUntil(lambda: not model.counting)
+    assert counts[-1] == (False, PAGE_SIZE * 3 + 7)
+    assert model.cached_rows() == PAGE_SIZE
     assert model.data(model.index(PAGE_SIZE * 3 + 6, Column.NAME)) == f"测试公司{PAGE_SIZE * 3 + 6:04d}"
-    assert model.cached_rows() == 7  # only the last page was read
+    assert model.cached_rows() == PAGE_SIZE + 7  # the first and the last page, nothing between
+    qtmodeltester.check(model)
 
 
 def test_status_bar_counts_customers(window):

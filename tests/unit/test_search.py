@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from app.services import customers
 from app.services.actor import DEFAULT_ACTOR
 from app.services.customers import ContactInput, CustomerInput, CustomerQuery, CustomerService
 
@@ -15,9 +16,15 @@ PUJIANG = "上海浦江机械制造有限公司"
 NANSHAN = "Nanshan Electronics (Shenzhen) Ltd"
 
 
-@pytest.fixture
-def found(db):
-    """A few customers with contacts; returns a function from query text to the set of names found."""
+@pytest.fixture(params=["from-matches", "walking-the-list"])
+def found(db, request, monkeypatch):
+    """A few customers with contacts; returns a function from query text to the set of names found.
+
+    Run both ways a page of results can be read: from the matches, and (as for searches with very
+    many matches) by walking the list in order and testing each customer.
+    """
+    if request.param == "walking-the-list":
+        monkeypatch.setattr(customers, "WALK_THRESHOLD", 1)
     service = CustomerService(db)
     made = {}
     made[HUAXIN] = service.create(DEFAULT_ACTOR, CustomerInput(

@@ -124,7 +124,9 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['manager_id'], ['staff.id'], name=op.f('fk_customer_manager_id_staff')),
     sa.ForeignKeyConstraint(['updated_by_id'], ['staff.id'], name=op.f('fk_customer_updated_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_customer')),
-    sa.UniqueConstraint('code', name=op.f('uq_customer_code'))
+    sa.Column('search_key', sa.Integer(), nullable=True),
+    sa.UniqueConstraint('code', name=op.f('uq_customer_code')),
+    sa.UniqueConstraint('search_key', name=op.f('uq_customer_search_key'))
     )
     with op.batch_alter_table('customer', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_customer_category'), ['category'], unique=False)
