@@ -1,10 +1,12 @@
-"""Times customer search the way the customer list runs it (count + first page) on a large demo database.
+"""Times customer search the way the customer list runs it, on a large demo database.
 
     python bench/bench_search.py /work/bench-data/demo-1m.db            # built first if missing
     python bench/bench_search.py /tmp/small.db --customers 100000 --runs 9
 
-Each of a fixed set of 20 queries is measured as CustomerService.count() plus
-CustomerService.list(offset=0, limit=100), after one warm-up pass over all of them.
+Each of a fixed set of 20 queries is measured, after one warm-up pass over all of them, as the
+list shows it: the first page of results (CustomerService.list, offset 0, 100 rows), which is what
+the user waits for, and the exact count (CustomerService.count), which the list makes in the
+background and puts in the status bar when it is in.
 """
 
 from __future__ import annotations
@@ -81,21 +83,26 @@ def main(argv: list[str] | None = None) -> int:
     for text, _what in QUERIES:  # warm-up: caches, prepared statements, pages in memory
         measure(text)
     print(f"database {path}: {total:,} customers; {args.runs} runs per query after one warm-up")
-    print(f"{'query':<10} {'found':>9} {'count ms':>9} {'list ms':>8} {'total ms':>9}  what")
-    samples: list[float] = []
-    medians: list[float] = []
+    print(f"{'query':<10} {'found':>9} {'first page ms':>14} {'count ms':>9}  what")
+    pages: list[float] = []
+    counts: list[float] = []
     for text, what in QUERIES:
         runs = [measure(text) for _ in range(args.runs)]
-        totals = [c + lst for c, lst, _f, _n in runs]
-        samples.extend(totals)
-        median = statistics.median(totals)
-        medians.append(median)
+        pages.extend(r[1] for r in runs)
+        counts.extend(r[0] for r in runs)
         found = runs[0][2]
-        print(f"{text:<10} {found:>9,} {statistics.median(r[0] for r in runs):>9.1f} "
-              f"{statistics.median(r[1] for r in runs):>8.1f} {median:>9.1f}  {what}")
-    for label, values in ((f"all runs ({len(samples)})", samples), ("per-query medians", medians)):
-        print(f"{label}: p50 {percentile(values, 0.5):.1f} ms, p95 {percentile(values, 0.95):.1f} ms, "
-              f"max {max(values):.1f} ms")
+        print(
+            f"{text:<10} {found:>9,} {statistics.median(r[1] for r in runs):>14.1f} "
+            f"{statistics.median(r[0] for r in runs):>9.1f}  {what}"
+        )
+    for label, values in (
+        (f"first page of results, all {len(pages)} runs (target p95 ≤ 50 ms)", pages),
+        (f"exact count in the background, all {len(counts)} runs", counts),
+    ):
+        print(
+            f"{label}: p50 {percentile(values, 0.5):.1f} ms, p95 {percentile(values, 0.95):.1f} ms, "
+            f"max {max(values):.1f} ms"
+        )
     db.dispose()
     return 0
 

@@ -15,11 +15,12 @@ import sqlalchemy as sa
 DEFAULT_DEPARTMENT_ID = uuid.UUID("00000000-0000-4000-8000-000000000001")
 ADMIN_STAFF_ID = uuid.UUID("00000000-0000-4000-8000-000000000002")
 
-# SQLite full-text search: trigrams find any substring of 3+ characters; the unicode61 table over
-# space-separated Chinese characters and pairs finds 1-2 character Chinese queries.
+# SQLite full-text search: trigrams (with positions, so a phrase is checked in the index) find any
+# substring of 3+ characters; the unicode61 table over space-separated Chinese characters and pairs
+# finds 1-2 character Chinese queries.
 SQLITE_SEARCH = [
     "CREATE VIRTUAL TABLE customer_fts USING fts5(body, content='customer_search', "
-    "content_rowid='key', tokenize='trigram', detail='none')",
+    "content_rowid='key', tokenize='trigram')",
     "CREATE VIRTUAL TABLE customer_fts_grams USING fts5(grams, content='customer_search', "
     "content_rowid='key', tokenize='unicode61', detail='none')",
     "CREATE TRIGGER customer_search_ai AFTER INSERT ON customer_search BEGIN "
