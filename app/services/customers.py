@@ -787,73 +787,149 @@ class CustomerService:
     ) -> ContactDetail:
         """Add (contact_id None) or edit a contact person; one decision maker per customer."""
         clean = clean_contact(data)
-        names = [f.name for f in fields(ContactInput)]
-        try:
-            with self.db.session() as session:
-                customer = self._row(session, customer_id)
-                if contact_id is None:
-                    row = ContactPerson(customer_id=customer_id, **{n: getattr(clean, n) for n in names})
-                    session.add(row)
-                    session.flush()
-                    _log(session, actor, customer_id, "contact", row.id, "create", [("name", "", clean.name)])
-                else:
-                    row = session.get(ContactPerson, contact_id)
-                    if row is None or row.customer_id != customer_id or row.deleted_at is not None:
-                        raise NotFoundError(_("This contact person no longer exists."))
-                    if expected_version is not None and row.version != expected_version:
-                        raise _concurrency_error(session, customer)
-                    changes = _diff(row, clean, names)
-                    for name, _old, _new in changes:
-                        setattr(row, name, getattr(clean, name))
-                    row.updated_at = utcnow()
+
+        def write(session: Session, customer: Customer) -> ContactDetail:
+            row = self._write_child(
+                session,
+                actor,
+                customer,
+                ContactPerson,
+                "contact",
+                clean,
+                contact_id,
+                expected_version,
+                _("This contact person no longer exists."),
+                summary="name",
+                prefix_updates=True,
+            )
+            if clean.is_decision_maker:
+                others = session.scalars(
+                    select(ContactPerson).where(
+                        ContactPerson.customer_id == customer_id,
+                        ContactPerson.id != row.id,
+                        ContactPerson.is_decision_maker.is_(True),
+                        ContactPerson.deleted_at.is_(None),
+                    )
+                )
+                for other in others:
+                    other.is_decision_maker = False
                     _log(
                         session,
                         actor,
                         customer_id,
                         "contact",
-                        row.id,
+                        other.id,
                         "update",
-                        [(n, f"{row.name}: {o}" if n != "name" else o, nv) for n, o, nv in changes],
+                        [("is_decision_maker", f"{other.name}: 1", "0")],
                     )
-                if clean.is_decision_maker:
-                    for other in session.scalars(
-                        select(ContactPerson).where(
-                            ContactPerson.customer_id == customer_id,
-                            ContactPerson.id != row.id,
-                            ContactPerson.is_decision_maker.is_(True),
-                            ContactPerson.deleted_at.is_(None),
-                        )
-                    ):
-                        other.is_decision_maker = False
-                        _log(
-                            session,
-                            actor,
-                            customer_id,
-                            "contact",
-                            other.id,
-                            "update",
-                            [("is_decision_maker", f"{other.name}: 1", "0")],
-                        )
-                session.flush()
-                self._refresh_search(session, customer)
-                detail = self._contact_detail(row)
+            session.flush()
+            self._refresh_search(session, customer)
+            return self._contact_detail(row)
+
+        return self._in_customer(customer_id, write)
+
+    def _in_customer(self, customer_id: uuid.UUID, write):
+        """Run `write(session, customer)` as one unit of work on a row inside a customer file."""
+        try:
+            with self.db.session() as session:
+                result = write(session, self._row(session, customer_id))
         except StaleDataError:
             with self.db.session() as session:
                 raise _concurrency_error(session, self._row(session, customer_id)) from None
         events.publish(events.Change("customer", frozenset({customer_id})))
-        return detail
+        return result
+
+    @staticmethod
+    def _write_child(
+        session: Session,
+        actor: Actor,
+        customer: Customer,
+        model,
+        entity: str,
+        clean,
+        child_id: uuid.UUID | None,
+        expected_version: int | None,
+        gone: str,
+        summary: str,
+        prefix_updates: bool = False,
+    ):
+        """Insert or update a contact person or transaction of `customer`, writing its history.
+
+        `summary` is the field the history shows when the row is added; with `prefix_updates` each
+        changed field is shown with it (which contact's phone changed, not just that a phone did).
+        """
+        names = [f.name for f in fields(clean)]
+        if child_id is None:
+            row = model(customer_id=customer.id, **{n: getattr(clean, n) for n in names})
+            session.add(row)
+            session.flush()
+            _log(
+                session,
+                actor,
+                customer.id,
+                entity,
+                row.id,
+                "create",
+                [(summary, "", _history_text(getattr(clean, summary)))],
+            )
+            return row
+        row = session.get(model, child_id)
+        if row is None or row.customer_id != customer.id or row.deleted_at is not None:
+            raise NotFoundError(gone)
+        if expected_version is not None and row.version != expected_version:
+            raise _concurrency_error(session, customer)
+        changes = _diff(row, clean, names)
+        label = _history_text(getattr(row, summary))
+        for name, _old, _new in changes:
+            setattr(row, name, getattr(clean, name))
+        row.updated_at = utcnow()
+        if prefix_updates:
+            changes = [(n, f"{label}: {o}" if n != summary else o, nv) for n, o, nv in changes]
+        _log(session, actor, customer.id, entity, row.id, "update", changes)
+        session.flush()
+        return row
 
     def delete_contact(self, actor: Actor, customer_id: uuid.UUID, contact_id: uuid.UUID) -> None:
-        with self.db.session() as session:
-            customer = self._row(session, customer_id)
-            row = session.get(ContactPerson, contact_id)
-            if row is None or row.customer_id != customer_id:
-                raise NotFoundError(_("This contact person no longer exists."))
-            row.deleted_at = row.updated_at = utcnow()
-            _log(session, actor, customer_id, "contact", row.id, "delete", [("name", row.name, "")])
+        def write(session: Session, customer: Customer) -> None:
+            self._delete_child(
+                session,
+                actor,
+                customer,
+                ContactPerson,
+                "contact",
+                contact_id,
+                _("This contact person no longer exists."),
+                summary="name",
+            )
             session.flush()
             self._refresh_search(session, customer)
-        events.publish(events.Change("customer", frozenset({customer_id})))
+
+        self._in_customer(customer_id, write)
+
+    @staticmethod
+    def _delete_child(
+        session: Session,
+        actor: Actor,
+        customer: Customer,
+        model,
+        entity: str,
+        child_id: uuid.UUID,
+        gone: str,
+        summary: str,
+    ) -> None:
+        row = session.get(model, child_id)
+        if row is None or row.customer_id != customer.id or row.deleted_at is not None:
+            raise NotFoundError(gone)
+        row.deleted_at = row.updated_at = utcnow()
+        _log(
+            session,
+            actor,
+            customer.id,
+            entity,
+            row.id,
+            "delete",
+            [(summary, _history_text(getattr(row, summary)), "")],
+        )
 
     # -- transactions
 
@@ -879,56 +955,37 @@ class CustomerService:
         transaction_id: uuid.UUID | None = None,
         expected_version: int | None = None,
     ) -> TransactionDetail:
+        """Add (transaction_id None) or edit a transaction of the customer."""
         clean = clean_transaction(data)
-        names = [f.name for f in fields(TransactionInput)]
-        try:
-            with self.db.session() as session:
-                customer = self._row(session, customer_id)
-                if transaction_id is None:
-                    row = Transaction(customer_id=customer_id, **{n: getattr(clean, n) for n in names})
-                    session.add(row)
-                    session.flush()
-                    _log(
-                        session,
-                        actor,
-                        customer_id,
-                        "transaction",
-                        row.id,
-                        "create",
-                        [("amount", "", _history_text(clean.amount))],
-                    )
-                else:
-                    row = session.get(Transaction, transaction_id)
-                    if row is None or row.customer_id != customer_id or row.deleted_at is not None:
-                        raise NotFoundError(_("This transaction no longer exists."))
-                    if expected_version is not None and row.version != expected_version:
-                        raise _concurrency_error(session, customer)
-                    changes = _diff(row, clean, names)
-                    for name, _old, _new in changes:
-                        setattr(row, name, getattr(clean, name))
-                    row.updated_at = utcnow()
-                    _log(session, actor, customer_id, "transaction", row.id, "update", changes)
-                session.flush()
-                detail = self._transaction_detail(row)
-        except StaleDataError:
-            with self.db.session() as session:
-                raise _concurrency_error(session, self._row(session, customer_id)) from None
-        events.publish(events.Change("customer", frozenset({customer_id})))
-        return detail
 
-    def delete_transaction(self, actor: Actor, customer_id: uuid.UUID, transaction_id: uuid.UUID) -> None:
-        with self.db.session() as session:
-            row = session.get(Transaction, transaction_id)
-            if row is None or row.customer_id != customer_id:
-                raise NotFoundError(_("This transaction no longer exists."))
-            row.deleted_at = row.updated_at = utcnow()
-            _log(
+        def write(session: Session, customer: Customer) -> TransactionDetail:
+            row = self._write_child(
                 session,
                 actor,
-                customer_id,
+                customer,
+                Transaction,
                 "transaction",
-                row.id,
-                "delete",
-                [("amount", _history_text(row.amount), "")],
+                clean,
+                transaction_id,
+                expected_version,
+                _("This transaction no longer exists."),
+                summary="amount",
             )
-        events.publish(events.Change("customer", frozenset({customer_id})))
+            return self._transaction_detail(row)
+
+        return self._in_customer(customer_id, write)
+
+    def delete_transaction(self, actor: Actor, customer_id: uuid.UUID, transaction_id: uuid.UUID) -> None:
+        self._in_customer(
+            customer_id,
+            lambda session, customer: self._delete_child(
+                session,
+                actor,
+                customer,
+                Transaction,
+                "transaction",
+                transaction_id,
+                _("This transaction no longer exists."),
+                summary="amount",
+            ),
+        )
