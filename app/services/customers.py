@@ -414,6 +414,15 @@ def _concurrency_error(session: Session, row) -> ConcurrencyError:
 # Above this many matches a page of search results is found by walking the list in order.
 WALK_THRESHOLD = 10_000
 
+def _distinct_values(session: Session, column) -> list:
+    """The distinct values of an indexed column in order, by hopping from one value to the next
+    through its index (a few dozen lookups) instead of reading every row."""
+    hops = select(func.min(column).label("value")).cte("hops", recursive=True)
+    following = select(func.min(column)).where(column > hops.c.value).scalar_subquery()
+    hops = hops.union_all(select(following).where(hops.c.value.is_not(None)))
+    return list(session.scalars(select(hops.c.value).where(hops.c.value.is_not(None))))
+
+
 SORT_COLUMNS = {
     "code": Customer.code,
     "name": Customer.name,
@@ -535,12 +544,15 @@ class CustomerService:
             return session.scalar(select(Customer.id).limit(1)) is None
 
     def filter_options(self, actor: Actor) -> FilterOptions:
-        live = Customer.deleted_at.is_(None)
+        """The values the filters offer: every industry, region and tier in use, and the staff.
+
+        Values only deleted customers have are offered too (choosing one shows an empty list): the
+        alternative, a DISTINCT over every live row, takes seconds on a million customers.
+        """
         with self.db.session() as session:
 
             def distinct(column) -> list[str]:
-                values = session.scalars(select(column).where(live).distinct().order_by(column))
-                return [v for v in values if v]
+                return [v for v in _distinct_values(session, column) if v]
 
             regions = sorted(set(distinct(Customer.province)) | set(distinct(Customer.city)))
             return FilterOptions(
