@@ -51,6 +51,7 @@ def main() -> int:
         app.processEvents()
         table = window.customers_page.table
         model = window.customers_page.model
+        model.wait_for_count()
         bar = table.verticalScrollBar()
         print(f"rows: {model.rowCount():,}; memory with the page open: {rss_mb():.0f} MB", flush=True)
         peak = rss_mb()

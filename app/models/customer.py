@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -76,7 +77,17 @@ class Customer(SyncedMixin, Base):
     contacts: Mapped[list[ContactPerson]] = relationship(back_populates="customer")
     transactions: Mapped[list[Transaction]] = relationship(back_populates="customer")
 
-    __table_args__ = (Index("ix_customer_updated_at", "updated_at"),)
+    __table_args__ = (
+        Index("ix_customer_updated_at", "updated_at"),
+        # The list's usual orders over live customers only: a deep page is found without reading
+        # the rows before it (migration 0002).
+        Index("ix_customer_live_code", "code", sqlite_where=text("deleted_at IS NULL"),
+              postgresql_where=text("deleted_at IS NULL")),
+        Index("ix_customer_live_name", "name", "code", sqlite_where=text("deleted_at IS NULL"),
+              postgresql_where=text("deleted_at IS NULL")),
+        Index("ix_customer_live_updated_at", "updated_at", "code", sqlite_where=text("deleted_at IS NULL"),
+              postgresql_where=text("deleted_at IS NULL")),
+    )
 
 
 class ContactPerson(SyncedMixin, Base):

@@ -485,9 +485,14 @@ class CustomerService:
         order = [column.desc() if query.descending else column.asc()]
         if column is not Customer.code:
             order.append(Customer.code.desc() if query.descending else Customer.code.asc())
-        stmt = self._row_select().order_by(*order).offset(offset).limit(limit)
+        # The page's ids first, then their rows: skipping to row 900,000 then walks an index of live
+        # customers only, without reading the 900,000 rows it skips.
+        page = select(Customer.id).order_by(*order).offset(offset).limit(limit)
+        if query.sort == "manager":
+            page = page.outerjoin(Staff, Staff.id == Customer.manager_id)
         with self.db.session() as session:
-            stmt = self._filtered(stmt, query, walk=self._many_matches(session, query))
+            page = self._filtered(page, query, walk=self._many_matches(session, query))
+            stmt = self._row_select().where(Customer.id.in_(page.scalar_subquery())).order_by(*order)
             return [CustomerRow(*row) for row in session.execute(stmt)]
 
     def _many_matches(self, session: Session, query: CustomerQuery) -> bool:
