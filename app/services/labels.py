@@ -16,7 +16,7 @@ TIER = {
     DefaultTier.VIP.value: N_("VIP"),
     DefaultTier.IMPORTANT.value: N_("Important"),
     DefaultTier.NORMAL.value: N_("Normal"),
-    DefaultTier.POTENTIAL.value: N_("Potential tier"),
+    DefaultTier.POTENTIAL.value: N_("Prospect"),  # "Potential" is already a category
 }
 ENTERPRISE_NATURE = {
     EnterpriseNature.STATE_OWNED.value: N_("State-owned"),
