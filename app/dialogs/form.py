@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from PySide6.QtCore import QDate, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -49,6 +50,14 @@ class OptionalDateEdit(QDateEdit):
         # The same order people write dates in each language: 2024年3月5日 / Mar 5, 2024.
         self.setDisplayFormat("yyyy年M月d日" if current_language() == "zh_CN" else "MMM d, yyyy")
         self.setDate(NO_DATE)
+        self.setToolTip(_("Press Delete to clear the date."))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Delete empties the whole date: without it a date, once set, could never be removed.
+        if event.key() == Qt.Key.Key_Delete:
+            self.set_value(None)
+            return
+        super().keyPressEvent(event)
 
     def value(self) -> date | None:
         current = self.date()
@@ -68,11 +77,13 @@ class FormFields(QObject):
         self.specs = {spec.name: spec for spec in specs}
         self.widgets: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
+        self._tips: dict[str, str] = {}
         self._staff = staff or []
         for spec in specs:
             widget = self._make(spec, parent)
             widget.setObjectName(f"field_{spec.name}")
             self.widgets[spec.name] = widget
+            self._tips[spec.name] = widget.toolTip()  # shown again once an error is cleared
             error = QLabel(parent)
             error.setObjectName(f"error_{spec.name}")
             error.setStyleSheet("color: #c62828;")
@@ -236,4 +247,4 @@ class FormFields(QObject):
             label.hide()
             label.clear()
             self.widgets[name].setStyleSheet("")
-            self.widgets[name].setToolTip("")
+            self.widgets[name].setToolTip(self._tips.get(name, ""))

@@ -19,7 +19,7 @@ from app.models import ChangeLog, ContactPerson, Counter, Customer, Department, 
 from app.models.enums import Category, CreditRating, EnterpriseNature, PaymentMethod
 from app.services import events, search
 from app.services.actor import Actor
-from app.services.errors import ConcurrencyError, NotFoundError, ValidationError
+from app.services.errors import ConcurrencyError, NotFoundError, ServiceError, ValidationError
 from app.services.labels import field_label
 from app.services.validation import (
     clean_text,
@@ -601,6 +601,14 @@ class CustomerService:
             raise NotFoundError(_("This customer no longer exists."))
         return row
 
+    @classmethod
+    def _live_row(cls, session: Session, customer_id: uuid.UUID) -> Customer:
+        """The customer, to be changed: a deleted file is read-only until it is restored."""
+        row = cls._row(session, customer_id)
+        if row.deleted_at is not None:
+            raise ServiceError(_("This customer has been deleted. Restore it first to change it."))
+        return row
+
     @staticmethod
     def _detail(session: Session, row: Customer) -> CustomerDetail:
         department = session.scalar(select(Department.name).where(Department.id == row.department_id)) or ""
@@ -652,6 +660,15 @@ class CustomerService:
         search.refresh_search_rows(session, {row.id: document})
 
     def create(self, actor: Actor, data: CustomerInput) -> CustomerDetail:
+        try:
+            return self._create(actor, data)
+        except IntegrityError:
+            # Someone saved the same code in the moment between our check and our write.
+            raise ValidationError(
+                {"code": _("Customer code {code} is already used.").format(code=data.code)}
+            ) from None
+
+    def _create(self, actor: Actor, data: CustomerInput) -> CustomerDetail:
         clean = clean_customer(data)
         with self.db.session() as session:
             if clean.code:
@@ -682,7 +699,8 @@ class CustomerService:
             with self.db.session() as session:
                 row = self._row(session, customer_id)
                 if row.version != expected_version:
-                    raise _concurrency_error(session, row)
+                    raise _concurrency_error(session, row)  # who deleted or changed it, and when
+                self._live_row(session, customer_id)
                 if not clean.code:
                     clean = replace(clean, code=row.code)
                 self._check_code_free(session, clean.code, row.id)
@@ -849,7 +867,7 @@ class CustomerService:
         """Run `write(session, customer)` as one unit of work on a row inside a customer file."""
         try:
             with self.db.session() as session:
-                result = write(session, self._row(session, customer_id))
+                result = write(session, self._live_row(session, customer_id))
         except StaleDataError:
             with self.db.session() as session:
                 raise _concurrency_error(session, self._row(session, customer_id)) from None
@@ -896,6 +914,8 @@ class CustomerService:
         if expected_version is not None and row.version != expected_version:
             raise _concurrency_error(session, customer)
         changes = _diff(row, clean, names)
+        if not changes:
+            return row  # OK pressed without an edit: no new version, no empty history line
         label = _history_text(getattr(row, summary))
         for name, _old, _new in changes:
             setattr(row, name, getattr(clean, name))

@@ -117,6 +117,17 @@ def field_label(field: str) -> str:
     return _(FIELDS.get(field, field))
 
 
+BOOLEAN_FIELDS = {"is_decision_maker"}
+YES_NO = {"1": N_("Yes"), "0": N_("No")}
+
+
 def value_label(field: str, value: str) -> str:
+    """A stored value as the user reads it: a key by its name, a yes/no flag as Yes or No.
+
+    A history value may name whose it is first ("张伟: 1"); only the part after that is translated.
+    """
+    subject, separator, own = value.rpartition(": ")
+    if field in BOOLEAN_FIELDS:
+        return subject + separator + label(YES_NO, own)
     vocabulary = VOCABULARY.get(field)
-    return label(vocabulary, value) if vocabulary and value else value
+    return subject + separator + label(vocabulary, own) if vocabulary and own else value

@@ -111,6 +111,10 @@ class CustomerTableModel(QAbstractTableModel):
         self._count = 0
         self._counting = False
         self._generation = 0  # which refresh a background count belongs to
+        self.count_failed = False
+        # One counting thread: a count for text typed since is skipped, not run beside the new one.
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
         self._pages: OrderedDict[int, list[CustomerRow]] = OrderedDict()
         self._counted.connect(self._on_counted, Qt.ConnectionType.QueuedConnection)
 
@@ -175,20 +179,24 @@ class CustomerTableModel(QAbstractTableModel):
         view keeps its scroll position.
         """
         previous = self._count
+        # Read before the reset begins: if the database fails, the model stays as it was.
+        first = self._service.list(self._actor, self._query, offset=0, limit=PAGE_SIZE)
         self._generation += 1
+        self.count_failed = False
         self.beginResetModel()
         self._pages.clear()
-        first = self._service.list(self._actor, self._query, offset=0, limit=PAGE_SIZE)
         self._pages[0] = first
         self._counting = len(first) == PAGE_SIZE
         self._count = max(len(first), previous) if keep_count and self._counting else len(first)
         self.endResetModel()
         if self._counting:
             generation, query = self._generation, self._query
-            QThreadPool.globalInstance().start(lambda: self._count_in_background(generation, query))
+            self._pool.start(lambda: self._count_in_background(generation, query))
         self.count_changed.emit()
 
     def _count_in_background(self, generation: int, query: CustomerQuery) -> None:
+        if generation != self._generation:
+            return  # typed on since: this count would be thrown away
         try:
             count = self._service.count(self._actor, query)
         except Exception as exc:  # shown where the count would have been; the rows stay usable
@@ -201,6 +209,7 @@ class CustomerTableModel(QAbstractTableModel):
         if generation != self._generation:
             return  # an answer to a query that has since changed
         self._counting = False
+        self.count_failed = count < 0
         if count > self._count:
             self.beginInsertRows(QModelIndex(), self._count, count - 1)
             self._count = count
@@ -214,8 +223,13 @@ class CustomerTableModel(QAbstractTableModel):
     def wait_for_count(self) -> None:
         """Block until the background count is in (for the command line of tests and benchmarks)."""
         while self._counting:
-            QThreadPool.globalInstance().waitForDone(50)
+            self._pool.waitForDone(50)
             QCoreApplication.processEvents()
+
+    def close(self) -> None:
+        """Wait for a count still running, before the database it reads is closed."""
+        self._generation += 1
+        self._pool.waitForDone()
 
     def row_at(self, row: int) -> CustomerRow | None:
         if not 0 <= row < self._count:

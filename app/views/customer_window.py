@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import fields as dataclass_fields
+from dataclasses import replace
 from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
@@ -462,12 +462,8 @@ class CustomerWindow(QMainWindow):
         if errors:
             self._show_errors(errors)
             return False
-        data = CustomerInput(
-            **{
-                f.name: values.get(f.name, getattr(CustomerInput(), f.name))
-                for f in dataclass_fields(CustomerInput)
-            }
-        )
+        # Fields this window does not show (the department, say) keep what the file holds.
+        data = replace(self.detail.data if self.detail else CustomerInput(), **values)
         try:
             if self.customer_id is None:
                 self.detail = self._service.create(self._actor, data)

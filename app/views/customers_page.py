@@ -35,24 +35,27 @@ FILTERS = ("category", "tier", "industry", "region", "manager")
 
 
 class SetDeletedCommand(QUndoCommand):
-    """Deleting (or restoring) customers as one undoable step: undo does the opposite."""
+    """A delete (or restore) that has been done, as one undoable step: undo does the opposite.
 
-    def __init__(
-        self, service: CustomerService, actor: Actor, ids: list[uuid.UUID], delete: bool, text: str
-    ) -> None:
+    The page does the first write itself and pushes the command only when it succeeded, so a
+    failed delete never lands on the stack. A failed undo or redo says why and leaves the stack.
+    """
+
+    def __init__(self, page: CustomersPage, ids: list[uuid.UUID], delete: bool, text: str) -> None:
         super().__init__(text)
-        self._service = service
-        self._actor = actor
+        self._page = page
         self._ids = ids
         self._delete = delete
+        self._done = True  # the first redo() (from QUndoStack.push) has already happened
 
     def _apply(self, delete: bool) -> None:
-        if delete:
-            self._service.delete(self._actor, self._ids)
-        else:
-            self._service.restore(self._actor, self._ids)
+        if not self._page.set_deleted(self._ids, delete):
+            self.setObsolete(True)
 
     def redo(self) -> None:
+        if self._done:
+            self._done = False
+            return
         self._apply(self._delete)
 
     def undo(self) -> None:
@@ -62,6 +65,7 @@ class SetDeletedCommand(QUndoCommand):
 class CustomersPage(QWidget):
     open_requested = Signal(object)  # a customer id, or None for a new customer
     status_changed = Signal(str)
+    hint = Signal(str)  # a passing message, e.g. how to undo what was just done
 
     def __init__(
         self,
@@ -300,7 +304,12 @@ class CustomersPage(QWidget):
 
     def announce(self) -> None:
         """Say in the status bar how many customers the list holds."""
-        count = _("counting…") if self.model.counting else format_number(self.model.rowCount())
+        if self.model.counting:
+            count = _("counting…")
+        elif self.model.count_failed:
+            count = _("count unavailable (the first {count} are shown)").format(count=self.model.rowCount())
+        else:
+            count = format_number(self.model.rowCount())
         if self.model.query.deleted:
             text = _("Deleted customers: {count}").format(count=count)
         elif any(v for v in self.filter_values().values()):
@@ -360,21 +369,29 @@ class CustomersPage(QWidget):
             if len(ids) == 1 and name
             else _("Delete {count} customers").format(count=len(ids))
         )
-        self._push(SetDeletedCommand(self._service, self._actor, ids, True, text))
-        self.status_changed.emit(_("{text}: done. Press Ctrl+Z to undo.").format(text=text))
+        if self.set_deleted(ids, True):
+            self._undo.push(SetDeletedCommand(self, ids, True, text))
+            self.hint.emit(_("{text}: done. Press Ctrl+Z to undo.").format(text=text))
 
     def restore_selected(self) -> None:
         ids = self.selected_ids()
         if not ids or not self.model.query.deleted:
             return
         text = _("Restore {count} customers").format(count=len(ids))
-        self._push(SetDeletedCommand(self._service, self._actor, ids, False, text))
+        if self.set_deleted(ids, False):
+            self._undo.push(SetDeletedCommand(self, ids, False, text))
 
-    def _push(self, command: QUndoCommand) -> None:
+    def set_deleted(self, ids: list[uuid.UUID], delete: bool) -> bool:
+        """Delete or restore; a failure is shown and reported as False (nothing was changed)."""
         try:
-            self._undo.push(command)
+            if delete:
+                self._service.delete(self._actor, ids)
+            else:
+                self._service.restore(self._actor, ids)
         except (ServiceError, DatabaseOpenError) as exc:
-            QMessageBox.warning(self, _("Cannot delete"), str(exc))
+            QMessageBox.warning(self, _("Cannot delete") if delete else _("Cannot restore"), str(exc))
+            return False
+        return True
 
     def _context_menu(self, pos) -> None:
         menu = QMenu(self)

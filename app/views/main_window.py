@@ -48,6 +48,7 @@ class MainWindow(QMainWindow):
         location.setToolTip(_("Database: {where}").format(where=db.where))
         self.statusBar().addPermanentWidget(location)
         self.customers_page.status_changed.connect(self.status_text.setText)
+        self.customers_page.hint.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.customers_page.announce()
 
         self.notifier = ChangeNotifier(self)
@@ -169,6 +170,7 @@ class MainWindow(QMainWindow):
         self.settings.set_geometry("main_window", self.saveGeometry())
         self.settings.main_window_state = self.saveState()
         self.customers_page.save_state()
+        self.customers_page.model.close()
         self.settings.sync()
         self.notifier.close()
         event.accept()

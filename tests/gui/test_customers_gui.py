@@ -342,3 +342,39 @@ def test_f5_sees_what_another_program_wrote(qtbot, window, sqlite_db):
         conn.execute(text("UPDATE customer SET name = '北京华信集团' WHERE code = 'C000001'"))
     qtbot.keyClick(page.table, Qt.Key.Key_F5)
     assert visible_names(page)[0] == "北京华信集团"
+
+
+def test_saving_keeps_what_the_window_does_not_show(qtbot, window, service, sqlite_db):
+    from app.services.demo import generate_demo
+
+    generate_demo(sqlite_db, DEFAULT_ACTOR, 3, seed=2, today=date(2025, 6, 30))
+    detail = next(service.get(DEFAULT_ACTOR, r.id)
+                  for r in service.list(DEFAULT_ACTOR, CustomerQuery(), limit=None)
+                  if service.get(DEFAULT_ACTOR, r.id).data.department_id)
+    editor = window.open_customer(detail.id)
+    editor.fields.widgets["address"].setText("人民路1号")
+    assert editor.save()
+    saved = service.get(DEFAULT_ACTOR, detail.id)
+    assert saved.data.department_id == detail.data.department_id
+    assert saved.data.manager_id == detail.data.manager_id
+    changed = {h.field for h in service.history(DEFAULT_ACTOR, detail.id) if h.action == "update"}
+    assert changed == {"address"}
+
+
+def test_undo_hint_stays_in_the_status_bar(qtbot, window):
+    page = window.customers_page
+    page.table.selectRow(0)
+    page.delete_selected()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3)
+    assert "Ctrl+Z" in window.statusBar().currentMessage()
+
+
+def test_delete_key_empties_a_date(qtbot):
+    from app.dialogs.form import OptionalDateEdit
+
+    edit = OptionalDateEdit()
+    qtbot.addWidget(edit)
+    edit.set_value(date(1990, 5, 17))
+    assert edit.value() == date(1990, 5, 17)
+    qtbot.keyClick(edit, Qt.Key.Key_Delete)
+    assert edit.value() is None

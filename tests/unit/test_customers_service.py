@@ -23,7 +23,7 @@ from app.services.customers import (
     CustomerService,
     TransactionInput,
 )
-from app.services.errors import ConcurrencyError, NotFoundError, ValidationError
+from app.services.errors import ConcurrencyError, NotFoundError, ServiceError, ValidationError
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -242,6 +242,31 @@ def test_a_delete_in_between_also_counts_as_a_change(service, db):
     with pytest.raises(ConcurrencyError) as info:
         service.update(DEFAULT_ACTOR, created.id, replace(created.data, city="上海"), created.version)
     assert "王芳" in str(info.value)
+
+
+def test_a_deleted_customer_is_read_only_until_restored(service):
+    created = service.create(DEFAULT_ACTOR, CustomerInput(name="甲公司"))
+    service.delete(DEFAULT_ACTOR, [created.id])
+    deleted = service.get(DEFAULT_ACTOR, created.id)
+    with pytest.raises(ServiceError, match="deleted"):
+        service.update(DEFAULT_ACTOR, created.id, replace(deleted.data, city="上海"), deleted.version)
+    with pytest.raises(ServiceError, match="deleted"):
+        service.save_contact(DEFAULT_ACTOR, created.id, ContactInput(name="张三"))
+    assert service.get(DEFAULT_ACTOR, created.id).data.city == ""
+    assert service.contacts(DEFAULT_ACTOR, created.id) == []
+    service.restore(DEFAULT_ACTOR, [created.id])
+    restored = service.get(DEFAULT_ACTOR, created.id)
+    service.update(DEFAULT_ACTOR, created.id, replace(restored.data, city="上海"), restored.version)
+    assert service.get(DEFAULT_ACTOR, created.id).data.city == "上海"
+
+
+def test_unchanged_contact_saved_again_writes_nothing(service):
+    created = service.create(DEFAULT_ACTOR, CustomerInput(name="甲公司"))
+    contact = service.save_contact(DEFAULT_ACTOR, created.id, ContactInput(name="张三", title="经理"))
+    before = len(service.history(DEFAULT_ACTOR, created.id))
+    again = service.save_contact(DEFAULT_ACTOR, created.id, contact.data, contact.id, contact.version)
+    assert again.version == contact.version
+    assert len(service.history(DEFAULT_ACTOR, created.id)) == before
 
 
 def test_unknown_customer_is_not_found(service):
