@@ -6,7 +6,7 @@ import uuid
 from dataclasses import replace
 from decimal import Decimal
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -154,8 +154,6 @@ def _scrolling(widget: QWidget) -> QScrollArea:
 class CustomerWindow(QMainWindow):
     """Edits one customer file (or a new one when `customer_id` is None)."""
 
-    saved = Signal(object)  # the customer's id
-
     def __init__(
         self,
         service: CustomerService,
@@ -298,6 +296,7 @@ class CustomerWindow(QMainWindow):
             layout,
             ("add_transaction", _("Add…"), self.add_transaction),
             ("edit_transaction", _("Edit…"), self.edit_transaction),
+            ("remove_transaction", _("Remove"), self.remove_transaction),
         )
         layout.addWidget(self.transactions_table)
         self.transactions_total = QLabel()
@@ -483,7 +482,6 @@ class CustomerWindow(QMainWindow):
         self._load_children()
         self._set_dirty(False)
         self.statusBar().showMessage(_("Saved."), 4000)
-        self.saved.emit(self.customer_id)
         return True
 
     def _show_errors(self, errors: dict[str, str]) -> None:
@@ -611,3 +609,14 @@ class CustomerWindow(QMainWindow):
                     self._actor, self.customer_id, dialog.result_value, found.id, found.version
                 )
             )
+
+    def remove_transaction(self) -> None:
+        transaction_id = self._selected_id(self.transactions_table)
+        found = next((t for t in self._transactions if t.id == transaction_id), None)
+        if found is None:
+            return
+        question = _("Remove the transaction of {date} over {amount}?").format(
+            date=format_date(found.data.occurred_on), amount=format_money(found.data.amount)
+        )
+        if QMessageBox.question(self, _("Remove transaction"), question) == QMessageBox.StandardButton.Yes:
+            self._run(lambda: self._service.delete_transaction(self._actor, self.customer_id, found.id))

@@ -247,6 +247,8 @@ class CustomersPage(QWidget):
             value = saved.get(name, "")
             index = combo.findData(value) if value else 0
             combo.setCurrentIndex(max(index, 0))
+            if index < 0 and combo.isEditable():
+                combo.setEditText(value)  # a region typed by hand
 
     def save_state(self) -> None:
         self._settings.customers_header = self.table.horizontalHeader().saveState()

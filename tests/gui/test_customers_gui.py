@@ -348,9 +348,11 @@ def test_saving_keeps_what_the_window_does_not_show(qtbot, window, service, sqli
     from app.services.demo import generate_demo
 
     generate_demo(sqlite_db, DEFAULT_ACTOR, 3, seed=2, today=date(2025, 6, 30))
-    detail = next(service.get(DEFAULT_ACTOR, r.id)
-                  for r in service.list(DEFAULT_ACTOR, CustomerQuery(), limit=None)
-                  if service.get(DEFAULT_ACTOR, r.id).data.department_id)
+    detail = next(
+        service.get(DEFAULT_ACTOR, r.id)
+        for r in service.list(DEFAULT_ACTOR, CustomerQuery(), limit=None)
+        if service.get(DEFAULT_ACTOR, r.id).data.department_id
+    )
     editor = window.open_customer(detail.id)
     editor.fields.widgets["address"].setText("人民路1号")
     assert editor.save()
@@ -378,3 +380,18 @@ def test_delete_key_empties_a_date(qtbot):
     assert edit.value() == date(1990, 5, 17)
     qtbot.keyClick(edit, Qt.Key.Key_Delete)
     assert edit.value() is None
+
+
+def test_remove_a_transaction_after_confirming(qtbot, window, service):
+    customer_id = window.customers_page.model.customer_id(0)
+    service.save_transaction(
+        DEFAULT_ACTOR, customer_id, TransactionInput(occurred_on=date(2025, 1, 2), amount="10")
+    )
+    editor = window.open_customer(customer_id)
+    editor.tabs.setCurrentWidget(editor.transactions_tab)
+    editor.transactions_table.selectRow(0)
+    asked = answer_next_message_box(QMessageBox.StandardButton.Yes)
+    editor.remove_transaction()
+    assert "¥10.00" in asked[0]
+    assert service.transactions(DEFAULT_ACTOR, customer_id) == []
+    assert editor.transactions_table.rowCount() == 0
