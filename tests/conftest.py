@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -45,31 +47,39 @@ def sqlite_template(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def pg_database():
-    """A fresh PostgreSQL database for this test run, migrated, with its built-in rows remembered."""
+@contextmanager
+def new_pg_database(prefix: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database (its URL), dropped afterwards; skips or fails without a server."""
     if not PG_URL:
         message = "no PostgreSQL server: set CLIENTDESK_TEST_PG_URL to run the PostgreSQL tests"
         if REQUIRE_PG:
             pytest.fail(message)
         pytest.skip(message)
     admin_url = make_url(PG_URL)
-    name = f"clientdesk_test_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\''))
-    url = admin_url.set(database=name).render_as_string(hide_password=False)
-    db = open_database(url)
-    with db.engine.connect() as conn:
-        builtins = {
-            table: [dict(row._mapping) for row in conn.execute(select(table))]
-            for table in Base.metadata.sorted_tables
-        }
-    yield db, builtins
-    db.dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+        conn.execute(text(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'"))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_database():
+    """A fresh PostgreSQL database for this test run, migrated, with its built-in rows remembered."""
+    with new_pg_database("clientdesk_test") as url:
+        db = open_database(url)
+        with db.engine.connect() as conn:
+            builtins = {
+                table: [dict(row._mapping) for row in conn.execute(select(table))]
+                for table in Base.metadata.sorted_tables
+            }
+        yield db, builtins
+        db.dispose()
 
 
 def _reset_pg(db: Database, builtins: dict) -> None:

@@ -357,19 +357,8 @@ def _log(
     changes: list[tuple[str, str, str]] | None = None,
 ) -> None:
     now = utcnow()
-    if not changes:
-        session.add(
-            ChangeLog(
-                customer_id=customer_id,
-                entity=entity,
-                entity_id=entity_id,
-                action=action,
-                actor_id=actor.staff_id,
-                at=now,
-            )
-        )
-        return
-    for name, old, new in changes:
+    # An action without fields (created, deleted) is one entry with none.
+    for name, old, new in changes or [("", "", "")]:
         session.add(
             ChangeLog(
                 customer_id=customer_id,

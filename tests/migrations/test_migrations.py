@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,13 +12,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
 
 from app.db import MIGRATIONS_DIR, alembic_config, open_database
 from app.migrations import include_object
 from app.models import Base
 from app.services.actor import DEFAULT_ACTOR
 from app.services.customers import CustomerInput, CustomerQuery, CustomerService
+from tests.conftest import new_pg_database
 
 PG_URL = os.environ.get("CLIENTDESK_TEST_PG_URL", "")
 REQUIRE_PG = os.environ.get("CLIENTDESK_REQUIRE_PG") == "1"
@@ -52,22 +51,8 @@ def sqlite_url(tmp_path) -> str:
 @pytest.fixture
 def empty_pg_url() -> Iterator[str]:
     """A new, empty PostgreSQL database for one test, dropped afterwards."""
-    if not PG_URL:
-        message = "no PostgreSQL server: set CLIENTDESK_TEST_PG_URL to run the PostgreSQL tests"
-        if REQUIRE_PG:
-            pytest.fail(message)
-        pytest.skip(message)
-    admin_url = make_url(PG_URL)
-    name = f"clientdesk_migrate_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'"))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with new_pg_database("clientdesk_migrate") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
