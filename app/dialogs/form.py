@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from PySide6.QtCore import QDate, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -51,6 +51,13 @@ class OptionalDateEdit(QDateEdit):
         self.setDisplayFormat("yyyy年M月d日" if current_language() == "zh_CN" else "MMM d, yyyy")
         self.setDate(NO_DATE)
         self.setToolTip(_("Press Delete to clear the date."))
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        # An empty date's calendar would open in January 1900; open it on this month instead.
+        if self.value() is None:
+            today = QDate.currentDate()
+            self.calendarWidget().setCurrentPage(today.year(), today.month())
+        super().mousePressEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Delete empties the whole date: without it a date, once set, could never be removed.

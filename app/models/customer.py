@@ -81,12 +81,26 @@ class Customer(SyncedMixin, Base):
         Index("ix_customer_updated_at", "updated_at"),
         # The list's usual orders over live customers only: a deep page is found without reading
         # the rows before it (migration 0002).
-        Index("ix_customer_live_code", "code", sqlite_where=text("deleted_at IS NULL"),
-              postgresql_where=text("deleted_at IS NULL")),
-        Index("ix_customer_live_name", "name", "code", sqlite_where=text("deleted_at IS NULL"),
-              postgresql_where=text("deleted_at IS NULL")),
-        Index("ix_customer_live_updated_at", "updated_at", "code", sqlite_where=text("deleted_at IS NULL"),
-              postgresql_where=text("deleted_at IS NULL")),
+        Index(
+            "ix_customer_live_code",
+            "code",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+        Index(
+            "ix_customer_live_name",
+            "name",
+            "code",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+        Index(
+            "ix_customer_live_updated_at",
+            "updated_at",
+            "code",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
     )
 
 
@@ -106,6 +120,7 @@ class ContactPerson(SyncedMixin, Base):
     preferences: Mapped[str] = mapped_column(Text, nullable=False, default="")
     is_decision_maker: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    updated_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("staff.id"))
 
     customer: Mapped[Customer] = relationship(back_populates="contacts")
 
@@ -123,6 +138,7 @@ class Transaction(SyncedMixin, Base):
     contract_no: Mapped[str] = mapped_column(String(60), nullable=False, default="")
     payment_method: Mapped[str] = mapped_column(String(30), nullable=False, default="")
     notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    updated_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("staff.id"))
 
     customer: Mapped[Customer] = relationship(back_populates="transactions")
 

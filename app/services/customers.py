@@ -390,7 +390,7 @@ def _staff_name(session: Session, staff_id) -> str:
 
 
 def _concurrency_error(session: Session, row) -> ConcurrencyError:
-    who = _staff_name(session, row.updated_by_id) if hasattr(row, "updated_by_id") else ""
+    who = _staff_name(session, row.updated_by_id)
     return ConcurrencyError(
         _("{who} changed this record at {when}. Reload it to see their changes, then edit again.").format(
             who=who or _("Someone"), when=format_datetime(row.updated_at)
@@ -402,6 +402,7 @@ def _concurrency_error(session: Session, row) -> ConcurrencyError:
 
 # Above this many matches a page of search results is found by walking the list in order.
 WALK_THRESHOLD = 10_000
+
 
 def _distinct_values(session: Session, column) -> list:
     """The distinct values of an indexed column in order, by hopping from one value to the next
@@ -884,7 +885,9 @@ class CustomerService:
         """
         names = [f.name for f in fields(clean)]
         if child_id is None:
-            row = model(customer_id=customer.id, **{n: getattr(clean, n) for n in names})
+            row = model(
+                customer_id=customer.id, updated_by_id=actor.staff_id, **{n: getattr(clean, n) for n in names}
+            )
             session.add(row)
             session.flush()
             _log(
@@ -901,7 +904,7 @@ class CustomerService:
         if row is None or row.customer_id != customer.id or row.deleted_at is not None:
             raise NotFoundError(gone)
         if expected_version is not None and row.version != expected_version:
-            raise _concurrency_error(session, customer)
+            raise _concurrency_error(session, row)  # whoever last saved this contact or transaction
         changes = _diff(row, clean, names)
         if not changes:
             return row  # OK pressed without an edit: no new version, no empty history line
@@ -909,6 +912,7 @@ class CustomerService:
         for name, _old, _new in changes:
             setattr(row, name, getattr(clean, name))
         row.updated_at = utcnow()
+        row.updated_by_id = actor.staff_id
         if prefix_updates:
             changes = [(n, f"{label}: {o}" if n != summary else o, nv) for n, o, nv in changes]
         _log(session, actor, customer.id, entity, row.id, "update", changes)
@@ -947,6 +951,7 @@ class CustomerService:
         if row is None or row.customer_id != customer.id or row.deleted_at is not None:
             raise NotFoundError(gone)
         row.deleted_at = row.updated_at = utcnow()
+        row.updated_by_id = actor.staff_id
         _log(
             session,
             actor,

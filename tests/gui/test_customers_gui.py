@@ -395,3 +395,18 @@ def test_remove_a_transaction_after_confirming(qtbot, window, service):
     assert "¥10.00" in asked[0]
     assert service.transactions(DEFAULT_ACTOR, customer_id) == []
     assert editor.transactions_table.rowCount() == 0
+
+
+def test_an_empty_date_opens_its_calendar_on_this_month(qtbot):
+    from PySide6.QtCore import QDate
+
+    from app.dialogs.form import OptionalDateEdit
+
+    edit = OptionalDateEdit()
+    qtbot.addWidget(edit)
+    edit.show()
+    qtbot.mouseClick(edit, Qt.MouseButton.LeftButton)
+    calendar = edit.calendarWidget()
+    today = QDate.currentDate()
+    assert (calendar.yearShown(), calendar.monthShown()) == (today.year(), today.month())
+    assert edit.value() is None  # looking is not choosing

@@ -195,10 +195,12 @@ def test_update_writes_per_field_history_newest_first(service, db):
     history = service.history(DEFAULT_ACTOR, created.id)
     got = [(e.actor, e.action, e.field, e.old_value, e.new_value) for e in history]
     assert got[0] == ("王芳", "update", "city", "北京", "上海")
-    assert sorted(got[1:3]) == sorted([
-        ("李强", "update", "name", "北京华信科技有限公司", "北京华信科技股份有限公司"),
-        ("李强", "update", "phone", "010-65529988", "13812345678"),
-    ])
+    assert sorted(got[1:3]) == sorted(
+        [
+            ("李强", "update", "name", "北京华信科技有限公司", "北京华信科技股份有限公司"),
+            ("李强", "update", "phone", "010-65529988", "13812345678"),
+        ]
+    )
     assert got[3][:2] == ("王芳", "create")
     assert len(got) == 4
     times = [e.at for e in history]
@@ -321,9 +323,16 @@ def decision_makers(service, customer_id) -> list[str]:
 def test_contacts_add_edit_remove_with_one_decision_maker(service, db):
     customer = service.create(DEFAULT_ACTOR, CustomerInput(name="北京华信科技有限公司"))
     zhang = service.save_contact(
-        DEFAULT_ACTOR, customer.id,
-        ContactInput(name="张伟", title="总经理", mobile="+86 138 1234 5678", is_decision_maker=True,
-                     birthday=date(1975, 8, 1), preferences="喜欢喝茶"),
+        DEFAULT_ACTOR,
+        customer.id,
+        ContactInput(
+            name="张伟",
+            title="总经理",
+            mobile="+86 138 1234 5678",
+            is_decision_maker=True,
+            birthday=date(1975, 8, 1),
+            preferences="喜欢喝茶",
+        ),
     )
     assert zhang.data.mobile == "13812345678"
     assert decision_makers(service, customer.id) == ["张伟"]
@@ -336,8 +345,11 @@ def test_contacts_add_edit_remove_with_one_decision_maker(service, db):
     # Edit 张伟 back into the decision maker: 李娜 stops being one.
     zhang_now = next(c for c in service.contacts(DEFAULT_ACTOR, customer.id) if c.id == zhang.id)
     service.save_contact(
-        DEFAULT_ACTOR, customer.id, replace(zhang_now.data, title="董事长", is_decision_maker=True),
-        contact_id=zhang.id, expected_version=zhang_now.version,
+        DEFAULT_ACTOR,
+        customer.id,
+        replace(zhang_now.data, title="董事长", is_decision_maker=True),
+        contact_id=zhang.id,
+        expected_version=zhang_now.version,
     )
     contacts = service.contacts(DEFAULT_ACTOR, customer.id)
     assert decision_makers(service, customer.id) == ["张伟"]
@@ -349,8 +361,10 @@ def test_contacts_add_edit_remove_with_one_decision_maker(service, db):
     assert table_count(db, ContactPerson) == 2
 
     history = service.history(DEFAULT_ACTOR, customer.id)
-    assert any(e.entity == "contact" and e.field == "title" and "总经理" in e.old_value
-               and e.new_value == "董事长" for e in history)
+    assert any(
+        e.entity == "contact" and e.field == "title" and "总经理" in e.old_value and e.new_value == "董事长"
+        for e in history
+    )
     assert any(e.entity == "contact" and e.action == "delete" and e.old_value == "李娜" for e in history)
 
 
@@ -367,11 +381,21 @@ def test_invalid_contact_saves_nothing(service, db):
 def test_stale_contact_edit_is_refused(service):
     customer = service.create(DEFAULT_ACTOR, CustomerInput(name="甲公司"))
     contact = service.save_contact(DEFAULT_ACTOR, customer.id, ContactInput(name="张伟"))
-    service.save_contact(DEFAULT_ACTOR, customer.id, replace(contact.data, title="经理"),
-                         contact_id=contact.id, expected_version=contact.version)
+    service.save_contact(
+        DEFAULT_ACTOR,
+        customer.id,
+        replace(contact.data, title="经理"),
+        contact_id=contact.id,
+        expected_version=contact.version,
+    )
     with pytest.raises(ConcurrencyError):
-        service.save_contact(DEFAULT_ACTOR, customer.id, replace(contact.data, title="总监"),
-                             contact_id=contact.id, expected_version=contact.version)
+        service.save_contact(
+            DEFAULT_ACTOR,
+            customer.id,
+            replace(contact.data, title="总监"),
+            contact_id=contact.id,
+            expected_version=contact.version,
+        )
     assert service.contacts(DEFAULT_ACTOR, customer.id)[0].data.title == "经理"
 
 
@@ -381,9 +405,16 @@ def test_stale_contact_edit_is_refused(service):
 def test_transactions_money_is_exact_to_the_fen(service, db):
     customer = service.create(DEFAULT_ACTOR, CustomerInput(name="甲公司"))
     a = service.save_transaction(
-        DEFAULT_ACTOR, customer.id,
-        TransactionInput(occurred_on=date(2024, 1, 5), amount="0.10", profit="0.01", product="螺丝",
-                         contract_no="HT-2024-001", payment_method="bank_transfer"),
+        DEFAULT_ACTOR,
+        customer.id,
+        TransactionInput(
+            occurred_on=date(2024, 1, 5),
+            amount="0.10",
+            profit="0.01",
+            product="螺丝",
+            contract_no="HT-2024-001",
+            payment_method="bank_transfer",
+        ),
     )
     service.save_transaction(
         DEFAULT_ACTOR, customer.id, TransactionInput(occurred_on=date(2024, 2, 5), amount="¥0.20")
@@ -400,14 +431,20 @@ def test_transactions_money_is_exact_to_the_fen(service, db):
 
     # Edit: a large amount keeps every fen.
     service.save_transaction(
-        DEFAULT_ACTOR, customer.id, replace(a.data, amount="12,345,678,901,234.56"),
-        transaction_id=a.id, expected_version=a.version,
+        DEFAULT_ACTOR,
+        customer.id,
+        replace(a.data, amount="12,345,678,901,234.56"),
+        transaction_id=a.id,
+        expected_version=a.version,
     )
     edited = next(t for t in service.transactions(DEFAULT_ACTOR, customer.id) if t.id == a.id)
     assert edited.data.amount == Decimal("12345678901234.56")
     assert edited.data.profit == Decimal("0.01")
-    entry = next(e for e in service.history(DEFAULT_ACTOR, customer.id)
-                 if e.entity == "transaction" and e.action == "update")
+    entry = next(
+        e
+        for e in service.history(DEFAULT_ACTOR, customer.id)
+        if e.entity == "transaction" and e.action == "update"
+    )
     assert (entry.field, entry.old_value, entry.new_value) == ("amount", "0.10", "12345678901234.56")
 
 
@@ -426,20 +463,90 @@ def test_invalid_transaction_saves_nothing(service, db):
 
 # (name, short name, category, tier, industry, province, city, manager, phone, email)
 ROWS = [
-    ("北京华信科技有限公司", "华信", "key", "vip", "信息技术", "北京", "北京", "王芳",
-     "010-65529988", "info@huaxin.example.com"),
-    ("上海浦江机械制造有限公司", "浦江机械", "general", "normal", "制造业", "上海", "上海", "李强",
-     "021-50123456", "sales@pujiang.example.com"),
-    ("深圳南山电子有限公司", "南山电子", "potential", "potential", "电子", "广东", "深圳", "",
-     "13812345678", ""),
-    ("广州天河贸易有限公司", "天河贸易", "key", "important", "批发零售", "广东", "广州", "王芳",
-     "020-87654321", "trade@tianhe.example.com"),
-    ("杭州西湖茶业有限公司", "西湖茶业", "lost", "", "农业", "浙江", "杭州", "李强",
-     "0571-87654321", "tea@xihu.example.com"),
-    ("成都锦江餐饮管理有限公司", "锦江餐饮", "target", "normal", "餐饮", "四川", "成都", "王芳",
-     "13900001111", ""),
-    ("Acme China Ltd", "Acme", "general", "vip", "信息技术", "上海", "上海", "",
-     "+85221234567", "contact@acme.example.com"),
+    (
+        "北京华信科技有限公司",
+        "华信",
+        "key",
+        "vip",
+        "信息技术",
+        "北京",
+        "北京",
+        "王芳",
+        "010-65529988",
+        "info@huaxin.example.com",
+    ),
+    (
+        "上海浦江机械制造有限公司",
+        "浦江机械",
+        "general",
+        "normal",
+        "制造业",
+        "上海",
+        "上海",
+        "李强",
+        "021-50123456",
+        "sales@pujiang.example.com",
+    ),
+    (
+        "深圳南山电子有限公司",
+        "南山电子",
+        "potential",
+        "potential",
+        "电子",
+        "广东",
+        "深圳",
+        "",
+        "13812345678",
+        "",
+    ),
+    (
+        "广州天河贸易有限公司",
+        "天河贸易",
+        "key",
+        "important",
+        "批发零售",
+        "广东",
+        "广州",
+        "王芳",
+        "020-87654321",
+        "trade@tianhe.example.com",
+    ),
+    (
+        "杭州西湖茶业有限公司",
+        "西湖茶业",
+        "lost",
+        "",
+        "农业",
+        "浙江",
+        "杭州",
+        "李强",
+        "0571-87654321",
+        "tea@xihu.example.com",
+    ),
+    (
+        "成都锦江餐饮管理有限公司",
+        "锦江餐饮",
+        "target",
+        "normal",
+        "餐饮",
+        "四川",
+        "成都",
+        "王芳",
+        "13900001111",
+        "",
+    ),
+    (
+        "Acme China Ltd",
+        "Acme",
+        "general",
+        "vip",
+        "信息技术",
+        "上海",
+        "上海",
+        "",
+        "+85221234567",
+        "contact@acme.example.com",
+    ),
 ]
 KEYS = ("name", "short_name", "category", "tier", "industry", "province", "city", "manager", "phone", "email")
 
@@ -452,8 +559,10 @@ def listed(service, db):
     for values in ROWS:
         row = dict(zip(KEYS, values, strict=True))
         manager = managers.get(row["manager"])
-        data = CustomerInput(**{k: v for k, v in row.items() if k != "manager"},
-                             manager_id=manager.staff_id if manager else None)
+        data = CustomerInput(
+            **{k: v for k, v in row.items() if k != "manager"},
+            manager_id=manager.staff_id if manager else None,
+        )
         detail = service.create(DEFAULT_ACTOR, data)
         row.update(id=detail.id, code=detail.code, manager_id=data.manager_id, updated_at=detail.updated_at)
         expected.append(row)
@@ -563,8 +672,9 @@ def test_writes_announce_a_change(service):
         assert heard[-1] == events.Change("customer", frozenset({created.id}))
         service.update(DEFAULT_ACTOR, created.id, replace(created.data, city="上海"), created.version)
         service.save_contact(DEFAULT_ACTOR, created.id, ContactInput(name="张伟"))
-        service.save_transaction(DEFAULT_ACTOR, created.id,
-                                 TransactionInput(occurred_on=date(2024, 1, 1), amount="1"))
+        service.save_transaction(
+            DEFAULT_ACTOR, created.id, TransactionInput(occurred_on=date(2024, 1, 1), amount="1")
+        )
         service.delete(DEFAULT_ACTOR, [created.id])
         service.restore(DEFAULT_ACTOR, [created.id])
         assert len(heard) == 6
@@ -586,3 +696,22 @@ def test_messages_follow_the_language(service):
     for message in info.value.errors.values():
         assert CJK.search(message), message
     assert "9" in info.value.errors["uscc"]
+
+
+def test_a_stale_contact_edit_names_who_saved_the_contact(service, db):
+    wang = add_staff(db, "王芳")
+    created = service.create(DEFAULT_ACTOR, CustomerInput(name="甲公司"))
+    contact = service.save_contact(DEFAULT_ACTOR, created.id, ContactInput(name="张三"))
+    service.save_contact(wang, created.id, replace(contact.data, title="经理"), contact.id, contact.version)
+    with pytest.raises(ConcurrencyError) as info:
+        service.save_contact(
+            DEFAULT_ACTOR,
+            created.id,
+            replace(contact.data, mobile="13800001111"),
+            contact.id,
+            contact.version,
+        )
+    assert info.value.changed_by == "王芳"
+    assert "王芳" in str(info.value)
+    assert service.contacts(DEFAULT_ACTOR, created.id)[0].data.title == "经理"  # not overwritten
+    assert service.contacts(DEFAULT_ACTOR, created.id)[0].data.mobile == ""
