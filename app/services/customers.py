@@ -400,6 +400,12 @@ def _concurrency_error(session: Session, row) -> ConcurrencyError:
     )
 
 
+def _child_detail(row, input_class, detail_class):
+    """A contact person or transaction row as plain data: its input fields plus id and version."""
+    data = input_class(**{f.name: getattr(row, f.name) for f in fields(input_class)})
+    return detail_class(id=row.id, customer_id=row.customer_id, version=row.version, data=data)
+
+
 # Above this many matches a page of search results is found by walking the list in order.
 WALK_THRESHOLD = 10_000
 
@@ -799,8 +805,7 @@ class CustomerService:
 
     @staticmethod
     def _contact_detail(row: ContactPerson) -> ContactDetail:
-        data = ContactInput(**{f.name: getattr(row, f.name) for f in fields(ContactInput)})
-        return ContactDetail(id=row.id, customer_id=row.customer_id, version=row.version, data=data)
+        return _child_detail(row, ContactInput, ContactDetail)
 
     def save_contact(
         self,
@@ -975,8 +980,7 @@ class CustomerService:
 
     @staticmethod
     def _transaction_detail(row: Transaction) -> TransactionDetail:
-        data = TransactionInput(**{f.name: getattr(row, f.name) for f in fields(TransactionInput)})
-        return TransactionDetail(id=row.id, customer_id=row.customer_id, version=row.version, data=data)
+        return _child_detail(row, TransactionInput, TransactionDetail)
 
     def save_transaction(
         self,

@@ -149,11 +149,11 @@ class CustomerTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(Column):
             return
-        self.set_query(
-            replace(
-                self._query, sort=SORT_KEYS[Column(column)], descending=order == Qt.SortOrder.DescendingOrder
-            )
+        query = replace(
+            self._query, sort=SORT_KEYS[Column(column)], descending=order == Qt.SortOrder.DescendingOrder
         )
+        if query != self._query:
+            self.set_query(query)
 
     # -- what the page asks
 

@@ -27,7 +27,7 @@ from app.services import labels
 from app.services.actor import Actor
 from app.services.customers import CustomerQuery, CustomerService
 from app.services.errors import ServiceError
-from app.views.customer_table_model import Column, CustomerTableModel
+from app.views.customer_table_model import SORT_KEYS, Column, CustomerTableModel
 from app.views.settings import Settings
 
 SEARCH_DELAY_MS = 250
@@ -117,9 +117,9 @@ class CustomersPage(QWidget):
         self.table = QTableView()
         self.table.setObjectName("customers_table")
         self.table.setModel(self.model)
-        # Qt's headers start out descending; a customer list starts at the first code.
+        # Qt's headers start out descending; a customer list starts at the first code. Sorting is
+        # switched on only once the saved state is back, so the list is read once at start-up.
         self.table.horizontalHeader().setSortIndicator(Column.CODE, Qt.SortOrder.AscendingOrder)
-        self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
@@ -180,6 +180,7 @@ class CustomersPage(QWidget):
             combo.currentIndexChanged.connect(self.apply_filters)
         self.filters["region"].lineEdit().editingFinished.connect(self.apply_filters)
         self.apply_filters()
+        self.table.setSortingEnabled(True)  # asks the model to sort as it already does: no new read
 
     # -- set-up
 
@@ -274,7 +275,7 @@ class CustomersPage(QWidget):
     def apply_filters(self) -> None:
         self._search_timer.stop()
         values = self.filter_values()
-        current = self.model.query
+        header = self.table.horizontalHeader()
         query = CustomerQuery(
             text=values["text"],
             category=values["category"],
@@ -283,8 +284,8 @@ class CustomersPage(QWidget):
             region=values["region"],
             manager_id=uuid.UUID(values["manager"]) if values["manager"] else None,
             deleted=bool(self.view_mode.currentData()),
-            sort=current.sort,
-            descending=current.descending,
+            sort=SORT_KEYS.get(header.sortIndicatorSection(), "code"),
+            descending=header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder,
         )
         deleted_view = query.deleted
         self.delete_button.setVisible(not deleted_view)
