@@ -55,6 +55,19 @@ def set_language(language: str) -> None:
     _current = language
 
 
+_catalogues: dict[str, gettext.NullTranslations] = {}
+
+
+def translate_to(language: str, message: str) -> str:
+    """`message` in a given language, whatever the current one: imports recognise labels in both."""
+    if language not in _catalogues:
+        path = po_path(language)
+        _catalogues[language] = (
+            _PoTranslations(path) if language != "en" and path.exists() else gettext.NullTranslations()
+        )
+    return _catalogues[language].gettext(message)
+
+
 def current_language() -> str:
     return _current
 

@@ -1,7 +1,9 @@
 """SQLAlchemy entities of ClientDesk (no Qt here)."""
 
 from app.models.base import Base, Money, SyncedMixin, utcnow
+from app.models.contact_log import ContactLog
 from app.models.customer import ChangeLog, ContactPerson, Counter, Customer, CustomerSearch, Transaction
+from app.models.imports import ImportBatch, ImportIssue, ImportItem, ImportMapping
 from app.models.staff import ADMIN_STAFF_ID, DEFAULT_DEPARTMENT_ID, Department, Staff
 
 __all__ = [
@@ -9,11 +11,16 @@ __all__ = [
     "DEFAULT_DEPARTMENT_ID",
     "Base",
     "ChangeLog",
+    "ContactLog",
     "ContactPerson",
     "Counter",
     "Customer",
     "CustomerSearch",
     "Department",
+    "ImportBatch",
+    "ImportIssue",
+    "ImportItem",
+    "ImportMapping",
     "Money",
     "Staff",
     "SyncedMixin",

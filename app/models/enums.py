@@ -62,3 +62,16 @@ class StaffRole(str, Enum):
     MANAGER = "manager"
     GENERAL_MANAGER = "general_manager"
     ADMIN = "admin"
+
+
+class ContactKind(str, Enum):
+    """How an interaction with a customer happened (联系方式)."""
+
+    PHONE = "phone"
+    VISIT = "visit"
+    LETTER = "letter"
+    FAX = "fax"
+    EMAIL = "email"
+    WECHAT = "wechat"
+    MEETING = "meeting"
+    OTHER = "other"

@@ -406,6 +406,41 @@ def _child_detail(row, input_class, detail_class):
     return detail_class(id=row.id, customer_id=row.customer_id, version=row.version, data=data)
 
 
+def refresh_customer_search(session: Session, customer_ids: list[uuid.UUID]) -> None:
+    """Rewrite the search text of these customers from their file and live contact persons."""
+    for start in range(0, len(customer_ids), 500):
+        part = list(customer_ids[start : start + 500])
+        contacts: dict[uuid.UUID, list] = {cid: [] for cid in part}
+        for contact in session.execute(
+            select(
+                ContactPerson.customer_id, ContactPerson.name, ContactPerson.mobile, ContactPerson.phone
+            ).where(ContactPerson.customer_id.in_(part), ContactPerson.deleted_at.is_(None))
+        ):
+            contacts[contact.customer_id].append(contact)
+        documents = {}
+        for row in session.execute(
+            select(
+                Customer.id,
+                Customer.name,
+                Customer.short_name,
+                Customer.code,
+                Customer.uscc,
+                Customer.phone,
+                Customer.fax,
+            ).where(Customer.id.in_(part))
+        ):
+            people = contacts[row.id]
+            documents[row.id] = search.search_document(
+                name=row.name,
+                short_name=row.short_name,
+                code=row.code,
+                uscc=row.uscc,
+                phones=[row.phone, row.fax, *(c.mobile for c in people), *(c.phone for c in people)],
+                contact_names=[c.name for c in people],
+            )
+        search.refresh_search_rows(session, documents)
+
+
 # Above this many matches a page of search results is found by walking the list in order.
 WALK_THRESHOLD = 10_000
 
@@ -640,20 +675,7 @@ class CustomerService:
             )
 
     def _refresh_search(self, session: Session, row: Customer) -> None:
-        contacts = session.execute(
-            select(ContactPerson.name, ContactPerson.mobile, ContactPerson.phone).where(
-                ContactPerson.customer_id == row.id, ContactPerson.deleted_at.is_(None)
-            )
-        ).all()
-        document = search.search_document(
-            name=row.name,
-            short_name=row.short_name,
-            code=row.code,
-            uscc=row.uscc,
-            phones=[row.phone, row.fax, *(c.mobile for c in contacts), *(c.phone for c in contacts)],
-            contact_names=[c.name for c in contacts],
-        )
-        search.refresh_search_rows(session, {row.id: document})
+        refresh_customer_search(session, [row.id])
 
     def create(self, actor: Actor, data: CustomerInput) -> CustomerDetail:
         try:

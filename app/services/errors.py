@@ -28,3 +28,7 @@ class ConcurrencyError(ServiceError):
         self.changed_by = changed_by
         self.changed_at = changed_at
         super().__init__(message)
+
+
+class Cancelled(ServiceError):
+    """The user cancelled long work; whatever it had started was rolled back."""

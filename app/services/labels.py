@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from app.i18n import N_, _
-from app.models.enums import Category, CreditRating, DefaultTier, EnterpriseNature, PaymentMethod, StaffRole
+from app.models.enums import (
+    Category,
+    ContactKind,
+    CreditRating,
+    DefaultTier,
+    EnterpriseNature,
+    PaymentMethod,
+    StaffRole,
+)
 
 CATEGORY = {
     Category.TARGET.value: N_("Target"),
@@ -37,6 +45,16 @@ PAYMENT_METHOD = {
     PaymentMethod.ONLINE.value: N_("Online payment"),
     PaymentMethod.CREDIT.value: N_("On credit"),
     PaymentMethod.OTHER.value: N_("Other"),
+}
+CONTACT_KIND = {
+    ContactKind.PHONE.value: N_("Phone call"),
+    ContactKind.VISIT.value: N_("Visit"),
+    ContactKind.LETTER.value: N_("Letter"),
+    ContactKind.FAX.value: N_("Fax"),
+    ContactKind.EMAIL.value: N_("E-mail"),
+    ContactKind.WECHAT.value: N_("WeChat"),
+    ContactKind.MEETING.value: N_("Meeting"),
+    ContactKind.OTHER.value: N_("Other"),
 }
 STAFF_ROLE = {
     StaffRole.SALES.value: N_("Sales"),
@@ -105,6 +123,7 @@ VOCABULARY = {
     "enterprise_nature": ENTERPRISE_NATURE,
     "credit_rating": CREDIT_RATING,
     "payment_method": PAYMENT_METHOD,
+    "kind": CONTACT_KIND,
 }
 
 
