@@ -59,8 +59,11 @@ def open_db(value: str | None, *, create: bool, upgrade: bool = True) -> Databas
             parsed = make_url(url)
         except ArgumentError:
             parsed = None  # open_database explains a bad address
-        is_file = parsed is not None and parsed.get_backend_name() == "sqlite" and parsed.database not in (
-            None, "", ":memory:")
+        is_file = (
+            parsed is not None
+            and parsed.get_backend_name() == "sqlite"
+            and parsed.database not in (None, "", ":memory:")
+        )
         if is_file:
             path = Path(parsed.database).expanduser()
             if not path.exists():
@@ -112,19 +115,23 @@ def _fields_json(data, kind) -> dict[str, Any]:
 
 def detail_json(detail: CustomerDetail, contacts, transactions) -> dict[str, Any]:
     data = {name: _json_value(getattr(detail.data, name)) for name in INPUT_FIELDS}
-    data.update({
-        "id": str(detail.id),
-        "manager": detail.manager_name,
-        "department": detail.department_name,
-        "cooperation_years": detail.cooperation_years,
-        "version": detail.version,
-        "created_at": _json_value(detail.created_at),
-        "updated_at": _json_value(detail.updated_at),
-        "updated_by": detail.updated_by,
-        "deleted_at": _json_value(detail.deleted_at),
-        "contacts": [{"id": str(c.id), **_fields_json(c.data, ContactInput)} for c in contacts],
-        "transactions": [{"id": str(t.id), **_fields_json(t.data, TransactionInput)} for t in transactions],
-    })
+    data.update(
+        {
+            "id": str(detail.id),
+            "manager": detail.manager_name,
+            "department": detail.department_name,
+            "cooperation_years": detail.cooperation_years,
+            "version": detail.version,
+            "created_at": _json_value(detail.created_at),
+            "updated_at": _json_value(detail.updated_at),
+            "updated_by": detail.updated_by,
+            "deleted_at": _json_value(detail.deleted_at),
+            "contacts": [{"id": str(c.id), **_fields_json(c.data, ContactInput)} for c in contacts],
+            "transactions": [
+                {"id": str(t.id), **_fields_json(t.data, TransactionInput)} for t in transactions
+            ],
+        }
+    )
     return data
 
 
@@ -166,8 +173,10 @@ LIST_COLUMNS: list[tuple[str, int, Callable[[CustomerRow], str]]] = [
 def write_table(rows: Iterable[CustomerRow], out: TextIO) -> None:
     titles = [_(title) for title, _w, _f in LIST_COLUMNS]
     # a column is as wide as its title at least (titles are longer in some languages)
-    widths = [max(width, display_width(t)) if width else 0
-              for t, (_t, width, _f) in zip(titles, LIST_COLUMNS, strict=True)]
+    widths = [
+        max(width, display_width(t)) if width else 0
+        for t, (_t, width, _f) in zip(titles, LIST_COLUMNS, strict=True)
+    ]
     out.write("  ".join(pad(t, w) if w else t for t, w in zip(titles, widths, strict=True)) + "\n")
     for row in rows:
         cells = (get(row) for _t, _w, get in LIST_COLUMNS)
@@ -220,8 +229,12 @@ def write_detail(detail: CustomerDetail, contacts, transactions, out: TextIO) ->
         if data.profit is not None:
             profit = _("profit {amount}").format(amount=i18n.format_money(data.profit))
         parts = [
-            i18n.format_date(data.occurred_on), i18n.format_money(data.amount), profit,
-            data.product, data.contract_no, labels.value_label("payment_method", data.payment_method),
+            i18n.format_date(data.occurred_on),
+            i18n.format_money(data.amount),
+            profit,
+            data.product,
+            data.contract_no,
+            labels.value_label("payment_method", data.payment_method),
         ]
         out.write("   " + "  ".join(p for p in parts if p) + "\n")
 
@@ -232,8 +245,12 @@ def write_detail(detail: CustomerDetail, contacts, transactions, out: TextIO) ->
 def cmd_init(args, out: TextIO) -> int:
     db = open_db(args.db, create=True)
     try:
-        out.write(_("Database ready: {where} (schema {revision}).").format(
-            where=db.where, revision=db.current_revision()) + "\n")
+        out.write(
+            _("Database ready: {where} (schema {revision}).").format(
+                where=db.where, revision=db.current_revision()
+            )
+            + "\n"
+        )
     finally:
         db.dispose()
     return 0
@@ -249,8 +266,12 @@ def cmd_db_upgrade(args, out: TextIO) -> int:
             message = _("{where} is up to date (schema {revision}).").format(where=db.where, revision=after)
             out.write(message + "\n")
         else:
-            out.write(_("{where} upgraded from schema {old} to {new}.").format(
-                where=db.where, old=before or _("(empty)"), new=after) + "\n")
+            out.write(
+                _("{where} upgraded from schema {old} to {new}.").format(
+                    where=db.where, old=before or _("(empty)"), new=after
+                )
+                + "\n"
+            )
     finally:
         db.dispose()
     return 0
@@ -265,11 +286,39 @@ def cmd_db_current(args, out: TextIO) -> int:
         if current == head:
             out.write(_("Up to date.") + "\n")
         else:
-            out.write(_("This version of ClientDesk uses schema {head}: run clientdesk db upgrade.").format(
-                head=head) + "\n")
+            out.write(
+                _("This version of ClientDesk uses schema {head}: run clientdesk db upgrade.").format(
+                    head=head
+                )
+                + "\n"
+            )
     finally:
         db.dispose()
     return 0
+
+
+def _progress_printer(describe: Callable[[int, int], str]) -> tuple[Callable[[int, int], None], bool]:
+    """progress(done, total) for stderr: one updating line on a terminal, a line per tenth in a log."""
+    err = sys.stderr
+    live = err.isatty()
+    last_tenth = [-1]
+
+    def progress(done: int, total: int) -> None:
+        text = describe(done, total)
+        if live:
+            err.write("\r" + text)
+            err.flush()
+        else:
+            tenth = done * 10 // total if total else 10
+            if tenth != last_tenth[0]:
+                last_tenth[0] = tenth
+                err.write(text + "\n")
+
+    return progress, live
+
+
+def _percent(done: int, total: int) -> str:
+    return f"{done * 100 // total if total else 100} %"
 
 
 def cmd_demo(args, out: TextIO) -> int:
@@ -278,36 +327,32 @@ def cmd_demo(args, out: TextIO) -> int:
     if args.customers < 0:
         raise CliError(_("--customers must be 0 or more."))
     db = open_db(args.db, create=True)
-    err = sys.stderr
-    live = err.isatty()
-    last_tenth = [-1]
-
-    def progress(done: int, total: int) -> None:
-        text = _("Demo data: {done} of {total} customers").format(
-            done=i18n.format_number(done), total=i18n.format_number(total))
-        if live:
-            err.write("\r" + text)
-            err.flush()
-        else:  # a log file gets a line per tenth, not one per chunk
-            tenth = done * 10 // total if total else 10
-            if tenth != last_tenth[0]:
-                last_tenth[0] = tenth
-                err.write(text + "\n")
+    progress, live = _progress_printer(
+        lambda done, total: _("Demo data: {done} of {total} customers").format(
+            done=i18n.format_number(done), total=i18n.format_number(total)
+        )
+    )
 
     try:
         summary = generate_demo(db, DEFAULT_ACTOR, args.customers, seed=args.seed, progress=progress)
     finally:
         if live:
-            err.write("\n")
+            sys.stderr.write("\n")
         db.dispose()
-    out.write(_(
-        "Added {customers} customers ({first} to {last}) with {contacts} contact persons and "
-        "{transactions} transactions in {seconds:.1f} s."
-    ).format(
-        customers=i18n.format_number(summary.customers), first=summary.first_code or "-",
-        last=summary.last_code or "-", contacts=i18n.format_number(summary.contacts),
-        transactions=i18n.format_number(summary.transactions), seconds=summary.seconds,
-    ) + "\n")
+    out.write(
+        _(
+            "Added {customers} customers ({first} to {last}) with {contacts} contact persons and "
+            "{transactions} transactions in {seconds:.1f} s."
+        ).format(
+            customers=i18n.format_number(summary.customers),
+            first=summary.first_code or "-",
+            last=summary.last_code or "-",
+            contacts=i18n.format_number(summary.contacts),
+            transactions=i18n.format_number(summary.transactions),
+            seconds=summary.seconds,
+        )
+        + "\n"
+    )
     return 0
 
 
@@ -363,6 +408,161 @@ def cmd_customers_show(args, out: TextIO) -> int:
     return 0
 
 
+# ---------------------------------------------------------------- import and export
+
+
+def _problem_line(problem) -> str:
+    where = _("{sheet}, row {row}").format(sheet=problem.sheet, row=problem.row)
+    if problem.column:
+        where += f", {problem.column}"
+    value = f" «{problem.value}»" if problem.value else ""
+    return f"  {where}{value}: {problem.message}"
+
+
+def cmd_import(args, out: TextIO) -> int:
+    from app.services.exports import save_report
+    from app.services.imports import ImportOptions, ImportService
+
+    db = open_db(args.db, create=False)
+    options = ImportOptions(
+        kind=args.kind,
+        sheet=args.sheet,
+        header_row=args.header_row,
+        mode=args.mode,
+        on_duplicate=args.on_duplicate,
+    )
+    progress, live = _progress_printer(
+        lambda d, t: _("Importing {file}: {percent}").format(
+            file=Path(args.file).name, percent=_percent(d, t)
+        )
+    )
+    try:
+        summary = ImportService(db).import_file(DEFAULT_ACTOR, args.file, options, progress)
+    finally:
+        if live:
+            sys.stderr.write("\n")
+        db.dispose()
+    if args.report:
+        save_report(args.file, summary.sheet, summary.problems, args.report)
+    if args.json:
+        out.write(json.dumps(summary.as_json(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        counts = _("{created} created, {updated} updated, {skipped} skipped, {merged} merged.").format(
+            created=summary.created, updated=summary.updated, skipped=summary.skipped, merged=summary.merged
+        )
+        if summary.written:
+            out.write(
+                _("Imported {file} as batch {batch}: {counts}").format(
+                    file=summary.file, batch=str(summary.batch)[:8], counts=counts
+                )
+                + "\n"
+            )
+        else:
+            out.write(_("Nothing was imported from {file}.").format(file=summary.file) + "\n")
+        for level, title in (("error", _("Errors:")), ("warning", _("Warnings:"))):
+            found = [p for p in summary.problems if p.level == level]
+            if found:
+                out.write(title + "\n")
+                out.writelines(_problem_line(p) + "\n" for p in found)
+    return 0 if summary.written else 2
+
+
+def cmd_import_list(args, out: TextIO) -> int:
+    from app.services.imports import ImportService
+
+    db = open_db(args.db, create=False)
+    try:
+        batches = ImportService(db).batches(DEFAULT_ACTOR)
+    finally:
+        db.dispose()
+    if args.json:
+        write_json_array(
+            (
+                {
+                    "batch": str(b.id),
+                    "kind": b.kind,
+                    "file": b.file,
+                    "sheet": b.sheet,
+                    "at": b.at.isoformat(),
+                    "by": b.by,
+                    "created": b.created,
+                    "updated": b.updated,
+                    "skipped": b.skipped,
+                    "merged": b.merged,
+                    "warnings": b.warnings,
+                    "errors": b.errors,
+                    "undone_at": b.undone_at.isoformat() if b.undone_at else None,
+                }
+                for b in batches
+            ),
+            out,
+        )
+        return 0
+    for b in batches:
+        state = _("undone") if b.undone_at else ""
+        out.write(
+            f"{str(b.id)[:8]}  {i18n.format_datetime(b.at)}  {b.kind:<13} {b.file}  "
+            + _("{created} created, {updated} updated").format(created=b.created, updated=b.updated)
+            + (f"  [{state}]" if state else "")
+            + "\n"
+        )
+    return 0
+
+
+def cmd_import_undo(args, out: TextIO) -> int:
+    from app.services.imports import ImportService
+
+    db = open_db(args.db, create=False)
+    try:
+        service = ImportService(db)
+        summary = service.undo(DEFAULT_ACTOR, service.find_batch(DEFAULT_ACTOR, args.batch))
+    finally:
+        db.dispose()
+    out.write(
+        _("Undone: {removed} records removed, {restored} restored.").format(
+            removed=summary.removed, restored=summary.restored
+        )
+        + "\n"
+    )
+    out.writelines(f"  {line}\n" for line in summary.kept)
+    return 0
+
+
+def cmd_export(args, out: TextIO) -> int:
+    from app.services import exports
+
+    if args.kind == "template":
+        exports.write_template(args.file)
+        out.write(_("Template written to {file}.").format(file=args.file) + "\n")
+        return 0
+    db = open_db(args.db, create=False)
+    query = CustomerQuery(
+        text=args.search or "",
+        tier=args.tier or "",
+        manager_name=args.manager or "",
+        category=args.category or "",
+    )
+    progress, live = _progress_printer(lambda d, t: _("Exporting: {percent}").format(percent=_percent(d, t)))
+    try:
+        if args.kind == "customers":
+            columns = (
+                [c.strip() for c in args.columns.split(",")]
+                if args.columns
+                else exports.DEFAULT_CUSTOMER_COLUMNS
+            )
+            summary = exports.export_customers(db, DEFAULT_ACTOR, args.file, query, columns, progress)
+        elif args.kind == "transactions":
+            summary = exports.export_transactions(db, DEFAULT_ACTOR, args.file, query, progress)
+        else:
+            summary = exports.export_contact_logs(db, DEFAULT_ACTOR, args.file, query, progress)
+    finally:
+        if live:
+            sys.stderr.write("\n")
+        db.dispose()
+    out.write(exports.describe(summary) + "\n")
+    return 0
+
+
 # ---------------------------------------------------------------- the parser
 
 
@@ -371,7 +571,9 @@ def build_parser() -> argparse.ArgumentParser:
     # hiding a value given before it.
     db_option = argparse.ArgumentParser(add_help=False)
     db_option.add_argument(
-        "--db", metavar="URL", default=argparse.SUPPRESS,
+        "--db",
+        metavar="URL",
+        default=argparse.SUPPRESS,
         help=_("database: a SQLAlchemy URL or an SQLite file path (default: the embedded database)"),
     )
     json_option = argparse.ArgumentParser(add_help=False)
@@ -379,18 +581,22 @@ def build_parser() -> argparse.ArgumentParser:
     json_option.add_argument("--limit", type=int, metavar="N", help=_("at most N customers (default: all)"))
 
     parser = argparse.ArgumentParser(
-        prog="clientdesk", parents=[db_option], description=_("ClientDesk client management, command line."))
+        prog="clientdesk", parents=[db_option], description=_("ClientDesk client management, command line.")
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    commands.add_parser("init", parents=[db_option], help=_("create the database or bring it up to date")
-                        ).set_defaults(func=cmd_init)
+    commands.add_parser(
+        "init", parents=[db_option], help=_("create the database or bring it up to date")
+    ).set_defaults(func=cmd_init)
 
     db_cmd = commands.add_parser("db", parents=[db_option], help=_("database schema"))
     db_commands = db_cmd.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-    db_commands.add_parser("upgrade", parents=[db_option], help=_("migrate the schema to this version")
-                           ).set_defaults(func=cmd_db_upgrade)
-    db_commands.add_parser("current", parents=[db_option], help=_("show the schema version")
-                           ).set_defaults(func=cmd_db_current)
+    db_commands.add_parser(
+        "upgrade", parents=[db_option], help=_("migrate the schema to this version")
+    ).set_defaults(func=cmd_db_upgrade)
+    db_commands.add_parser("current", parents=[db_option], help=_("show the schema version")).set_defaults(
+        func=cmd_db_current
+    )
 
     demo = commands.add_parser("demo", parents=[db_option], help=_("add generated demo customers"))
     demo.add_argument("--customers", type=int, required=True, metavar="N", help=_("how many customers"))
@@ -398,7 +604,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo)
 
     customers = commands.add_parser(
-        "customers", parents=[db_option], help=_("list, search and show customers"))
+        "customers", parents=[db_option], help=_("list, search and show customers")
+    )
     customer_commands = customers.add_subparsers(dest="customers_command", metavar="ACTION", required=True)
     listing = customer_commands.add_parser("list", parents=[db_option, json_option], help=_("list customers"))
     listing.add_argument("--tier", help=_("only this tier (e.g. vip, important, normal, potential)"))
@@ -406,15 +613,87 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--category", choices=[c.value for c in Category], help=_("only this category"))
     listing.set_defaults(func=cmd_customers_list)
     finding = customer_commands.add_parser(
-        "search", parents=[db_option, json_option],
-        help=_("find customers by name, pinyin, code, phone, credit code or contact"))
+        "search",
+        parents=[db_option, json_option],
+        help=_("find customers by name, pinyin, code, phone, credit code or contact"),
+    )
     finding.add_argument("text")
     finding.set_defaults(func=cmd_customers_search)
     show = customer_commands.add_parser("show", parents=[db_option], help=_("show one customer file"))
     show.add_argument("code")
     show.add_argument("--json", action="store_true", help=_("print JSON (UTF-8)"))
     show.set_defaults(func=cmd_customers_show)
+    _import_parsers(commands, db_option)
     return parser
+
+
+def _import_parsers(commands, db_option) -> None:
+    from app.services.import_columns import KINDS
+    from app.services.imports import MODES, ON_DUPLICATE
+
+    importing = commands.add_parser(
+        "import", parents=[db_option], help=_("import from Excel or CSV, list or undo imports")
+    )
+    import_commands = importing.add_subparsers(dest="import_command", metavar="WHAT", required=True)
+    for kind in KINDS:
+        one = import_commands.add_parser(
+            kind, parents=[db_option], help=_("import {kind} from FILE").format(kind=kind)
+        )
+        one.add_argument("file", metavar="FILE", help=_(".xlsx, .xlsm, .xls, .csv or .txt"))
+        one.add_argument("--sheet", help=_("the sheet to read (default: the first)"))
+        one.add_argument(
+            "--header-row",
+            type=int,
+            metavar="N",
+            help=_("the header row as Excel numbers it (default: found)"),
+        )
+        one.add_argument(
+            "--mode",
+            choices=MODES,
+            default=MODES[0],
+            help=_(
+                "all-or-nothing: any error and nothing is written (default); valid-only: write the good rows"
+            ),
+        )
+        one.add_argument(
+            "--on-duplicate",
+            choices=ON_DUPLICATE,
+            default=ON_DUPLICATE[0],
+            help=_(
+                "a row matching an existing record: skip it (default), update the record, or create anyway"
+            ),
+        )
+        one.add_argument(
+            "--report", metavar="FILE.xlsx", help=_("save the file with a column of the problems found")
+        )
+        one.add_argument("--json", action="store_true", help=_("print JSON (UTF-8)"))
+        one.set_defaults(func=cmd_import, kind=kind)
+    listing = import_commands.add_parser("list", parents=[db_option], help=_("list the imports made"))
+    listing.add_argument("--json", action="store_true", help=_("print JSON (UTF-8)"))
+    listing.set_defaults(func=cmd_import_list)
+    undo = import_commands.add_parser("undo", parents=[db_option], help=_("take an import back"))
+    undo.add_argument("batch", metavar="BATCH", help=_("the batch id (or its start) that import list shows"))
+    undo.set_defaults(func=cmd_import_undo)
+
+    exporting = commands.add_parser("export", parents=[db_option], help=_("export to .xlsx or .csv"))
+    export_commands = exporting.add_subparsers(dest="export_command", metavar="WHAT", required=True)
+    for kind in ("customers", "transactions", "contact-logs", "template"):
+        one = export_commands.add_parser(
+            kind, parents=[db_option], help=_("export {kind} to FILE").format(kind=kind)
+        )
+        one.add_argument("file", metavar="FILE", help=_("a .xlsx or .csv file"))
+        if kind != "template":
+            one.add_argument("--tier", help=_("only customers of this tier"))
+            one.add_argument("--manager", metavar="NAME", help=_("only customers of this account manager"))
+            one.add_argument("--category", choices=[c.value for c in Category], help=_("only this category"))
+            one.add_argument("--search", metavar="TEXT", help=_("only customers this search finds"))
+        if kind == "customers":
+            one.add_argument(
+                "--columns",
+                metavar="COL,COL",
+                help=_("the columns, in order (default: all but the time changed)"),
+            )
+        one.set_defaults(func=cmd_export, kind=kind)
 
 
 def _utf8(stream: TextIO) -> TextIO:

@@ -226,8 +226,10 @@ class Workbook:
             return self._text_sheet(name)
         try:
             sheet = self._book.get_sheet_by_name(name)
-            height, width = sheet.height, sheet.width
-            (first_row, first_column) = sheet.start or (0, 0)
+            (start_row, first_column) = sheet.start or (0, 0)
+            # iter_rows() gives the empty rows above the used range too (not the columns left of it):
+            # its first row is Excel's row 1.
+            height, width = start_row + sheet.height, sheet.width
         except BaseException as exc:
             if isinstance(exc, KeyboardInterrupt | SystemExit):
                 raise
@@ -243,7 +245,7 @@ class Workbook:
 
         def iterate() -> Iterator[list]:
             for index, row in enumerate(sheet.iter_rows()):
-                excel_row = first_row + index + 1
+                excel_row = index + 1
                 if errors and excel_row in errors:
                     row = list(row)
                     for column, code in errors[excel_row].items():
@@ -251,7 +253,7 @@ class Workbook:
                             row[column - first_column] = CellError(code)
                 yield row
 
-        return SheetRows(name, height, first_row + 1, first_column, iterate)
+        return SheetRows(name, height, 1, first_column, iterate)
 
     def _text_sheet(self, name: str) -> SheetRows:
         text = self._text or ""
