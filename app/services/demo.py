@@ -15,7 +15,7 @@ SQLite): values are produced directly in the form SQLAlchemy stores them on SQLi
 digits, money as integer fen, dates as ISO text, timestamps as 'YYYY-MM-DD HH:MM:SS.ffffff', booleans
 0/1) and written through the raw sqlite3 cursor (see _SqliteWriter), while a second thread generates
 the next chunk. Company names are composed from a limited vocabulary, so their pinyin is put together
-from cached words (see _NamePinyin). Other databases get the same values converted to Python types
+from cached words (see search.pinyin). Other databases get the same values converted to Python types
 and written through SQLAlchemy Core executemany.
 """
 
@@ -34,8 +34,6 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from types import SimpleNamespace
 
-from pypinyin import lazy_pinyin
-from pypinyin.seg.simpleseg import seg as hanzi_seg
 from sqlalchemy import Boolean, Connection, Date, Uuid, func, insert, select, update
 
 from app.db import Database
@@ -103,43 +101,6 @@ class _Chunk:
     last_number: int = 0
 
 
-# ---------------------------------------------------------------- pinyin of composed names
-
-
-class _NamePinyin:
-    """search.pinyin() of many different names, exactly, at a fraction of its cost.
-
-    pypinyin cuts a text into words and reads each word on its own (a phrase from its phrase
-    dictionary, any other word character by character), so the pinyin of a text is the pinyin of
-    its words put together. Cutting is cheap and company names are made of few distinct words, so
-    each word's reading is looked up once. lazy_pinyin() takes a list of words and reads each one
-    as it is, which is how a word is read here: the very same code path as for the whole text.
-    """
-
-    def __init__(self) -> None:
-        self.words: dict[str, list[str]] = {}
-        self.whole: dict[str, tuple[str, str]] = {}  # texts that recur (people's names)
-
-    def of_text(self, text: str) -> tuple[str, str]:
-        joined = "".join(search.CJK_RUN.findall(text))  # as search.pinyin does
-        if not joined:
-            return "", ""
-        syllables: list[str] = []
-        words = self.words
-        for word in hanzi_seg(joined):
-            readings = words.get(word)
-            if readings is None:
-                readings = words[word] = [s for s in lazy_pinyin([word], errors="ignore") if s]
-            syllables.extend(readings)
-        return "".join(syllables), "".join(s[0] for s in syllables)
-
-    def of_name(self, text: str) -> tuple[str, str]:
-        hit = self.whole.get(text)
-        if hit is None:
-            hit = self.whole[text] = self.of_text(text)
-        return hit
-
-
 # ---------------------------------------------------------------- the generator
 
 
@@ -178,7 +139,6 @@ class _Generator:
         self.count = count
         self.today = today.toordinal()
         self.actor_id = actor_id
-        self.names = _NamePinyin()
         self.seen_names: set[int] = set()
         first = date(today.year - 70, 1, 1).toordinal()  # birthdays and founding dates
         self.first_ordinal = first
@@ -316,8 +276,8 @@ class _Generator:
             if key not in self.seen_names:
                 break
         self.seen_names.add(key)
-        name_full, name_initials = self.names.of_text(name)
-        short_full, short_initials = self.names.of_name(trade)
+        name_full, name_initials = search.pinyin(name)
+        short_full, short_initials = search.pinyin(trade)
 
         province = city.province
         city_name = city.name + "市"
@@ -392,12 +352,12 @@ class _Generator:
             office = phone if rnd() < 0.5 else ""
             email_c = ""
             if rnd() < 0.6:
-                email_c = f"{self.names.of_name(person)[0]}@{domain}"
+                email_c = f"{search.pinyin(person)[0]}@{domain}"
             r = rnd()
             if r < 0.4:
                 wechat = mobile  # many people's WeChat id is their mobile number
             elif r < 0.6:
-                wechat = f"{self.names.of_name(person)[1]}{bits(7) % 100:02d}"
+                wechat = f"{search.pinyin(person)[1]}{bits(7) % 100:02d}"
             else:
                 wechat = ""
             birthday = None
@@ -443,14 +403,14 @@ class _Generator:
                     at, at, 1, None,
                 ))
 
-        # Exactly what search.search_document builds, the pinyin read from cached words (_NamePinyin).
+        # Exactly what search.search_document builds, the pinyin read from cached words.
         phones = [phone, fax, *mobiles, *contact_phones]
         texts = [name, trade, code, uscc]
         texts.extend(p.replace("-", "") for p in phones if p)
         texts.extend(contact_names)
         texts.extend((name_full, name_initials, short_full, short_initials))
         for person in contact_names:
-            texts.extend(self.names.of_name(person))
+            texts.extend(search.pinyin(person))
         out.search.append((self.first_search_key + i, customer_id, search.normalize(" ".join(texts)),
                            search.chinese_grams((name, trade, *contact_names))))
 

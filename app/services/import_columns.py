@@ -18,6 +18,7 @@ KINDS = ("customers", "contacts", "transactions", "contact-logs")
 HEADER_SEARCH_ROWS = 30
 FUZZY_CUTOFF = 0.82
 TOTAL_WORDS = ("合计", "总计", "小计", "总和", "total", "grandtotal", "subtotal", "sum")
+TOTAL_MARKS = ("合", "总", "小计", "tot", "sum", "备注", "注", "说明", "制表", "审核", "填表", "note")
 NOTE_PREFIXES = ("备注", "注:", "注：", "说明", "制表", "审核", "填表", "note:", "notes:")
 HEADER_NOISE = re.compile(r"[（(\[【].*?[）)\]】]|[*＊:：#№]|必填|选填|\(必填\)")
 
@@ -262,7 +263,7 @@ CUSTOMER_TARGETS: list[Target] = [
         "postcode",
         N_("Postcode"),
         TEXT,
-        ("邮编", "邮政编码", "postcode", "zip", "zipcode", "postalcode", "billingzip", "billingpostalcode"),
+        ("邮编", "邮政编码", "postcode", "zip", "zipcode", "billingcode", "postalcode", "billingzip", "billingpostalcode"),
     ),
     Target(
         "legal_representative",
@@ -616,6 +617,23 @@ def match_header(kind: str, header: object, fuzzy: bool = True) -> str | None:
     return None
 
 
+def _alternatives(kind: str) -> dict[str, list[str]]:
+    """Header word → every field that goes by it, in order (邮箱: the company's e-mail, then the
+    contact's), so a second 邮箱 column gets the second field instead of nothing."""
+    if kind not in _alternative_words:
+        found: dict[str, list[str]] = {}
+        for target in TARGETS[kind]:
+            for word in target.words:
+                fields = found.setdefault(synonym_key(word), [])
+                if target.name not in fields:
+                    fields.append(target.name)
+        _alternative_words[kind] = found
+    return _alternative_words[kind]
+
+
+_alternative_words: dict[str, dict[str, list[str]]] = {}
+
+
 def auto_mapping(kind: str, headers: Sequence[object]) -> dict[int, str]:
     """Column index → field; each field is given to the first column that names it."""
     mapping: dict[int, str] = {}
@@ -625,7 +643,11 @@ def auto_mapping(kind: str, headers: Sequence[object]) -> dict[int, str]:
             if index in mapping:
                 continue
             field = match_header(kind, header, fuzzy=not exact)
-            if field and field not in taken and (not exact or header_key(header) in _words(kind)):
+            if exact and field and header_key(header) not in _words(kind):
+                continue
+            if field in taken:
+                field = next((f for f in _alternatives(kind).get(header_key(header), []) if f not in taken), None)
+            if field:
                 mapping[index] = field
                 taken.add(field)
     return mapping
@@ -658,11 +680,23 @@ def headers_with_merged_above(rows: Sequence[Sequence[object]], header_index: in
 
 def is_total_row(row: Sequence[object]) -> bool:
     """合计 / 总计 / 小计 / Total in the first filled cells, or a note line (备注：…) under the table."""
-    filled = [values.cell_text(cell) for cell in row if not values.is_blank(cell)]
-    if not filled:
+    filled = []
+    for cell in row:
+        if isinstance(cell, str) and cell.strip():
+            filled.append(cell)
+        elif not values.is_blank(cell) and not isinstance(cell, str):
+            filled.append(None)  # a number or date: never a total's label, but it counts as filled
+        if len(filled) > 2:
+            break
+    labels = [cell for cell in filled[:2] if cell is not None]
+    if not labels:
         return False
+    # Cheap test first: nearly every row is data, and none of its first cells mentions a total.
+    if not any(mark in cell.lower() for cell in labels for mark in TOTAL_MARKS):
+        return False
+    filled = [values.cell_text(cell) for cell in row if not values.is_blank(cell)]
     for cell in filled[:2]:
-        key = synonym_key(cell).rstrip(":：")
+        key = header_key(cell)  # 小计（万元）: a note in brackets does not make it data
         if key in TOTAL_WORDS or any(key.startswith(w) and len(key) <= len(w) + 3 for w in TOTAL_WORDS[:4]):
             return True
     first = filled[0].lower().replace(" ", "")

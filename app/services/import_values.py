@@ -17,6 +17,8 @@ EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 is 1900-01-01, counting Excel's pha
 LAST_SERIAL = 2_958_465  # 9999-12-31
 FIRST_YEAR = 1900
 CENT = Decimal("0.01")
+MAX_WHOLE_NUMBER = 2_147_483_647  # the largest a database INTEGER column holds
+MONEY_LIMIT = Decimal("1e15")  # as validation.parse_money: more is a typo, not an amount
 UNITS = {
     "万": Decimal(10_000),
     "萬": Decimal(10_000),
@@ -80,11 +82,13 @@ def text(value: object) -> str:
 def _serial_date(number: float) -> datetime:
     if not 1 <= number <= LAST_SERIAL:
         raise ValueError(_("is not a date"))
+    if number < 60:  # before the phantom 1900-02-29 (serial 60) Excel's days are one later
+        number += 1
     return datetime.combine(EXCEL_EPOCH, time()) + timedelta(days=number)
 
 
 def parse_datetime(value: object) -> datetime | None:
-    """A date and time from an Excel datetime or serial, or text: 2019-03-05 14:30, 2019/3/5, 2019年3月5日 …"""
+    """A date and time from an Excel datetime or serial, or text: 2019-03-05 14:30, 2019/3/5, 2019年3月5日…"""
     value = check_cell(value)
     if is_blank(value):
         return None
@@ -147,7 +151,7 @@ def parse_amount(value: object) -> Decimal | None:
     if isinstance(value, int | float):
         amount = Decimal(repr(float(value))) if isinstance(value, float) else Decimal(value)
         # Excel keeps binary fractions (0.1 + 0.2): what it shows is the amount to the fen.
-        return parse_money(amount.quantize(CENT, rounding=ROUND_HALF_UP))
+        return _money(amount, to_fen=True)
     raw = MONEY_NOISE.sub("", clean_text(value)).replace(",", "").replace("，", "")
     negative = raw.startswith("(") and raw.endswith(")")
     if negative:
@@ -159,9 +163,16 @@ def parse_amount(value: object) -> Decimal | None:
         amount = Decimal(match.group(1)) * UNITS.get((match.group(2) or "").lower(), Decimal(1))
     except InvalidOperation:
         raise ValueError(_("is not an amount of money")) from None
-    if match.group(2) and amount != amount.quantize(CENT):
-        amount = amount.quantize(CENT, rounding=ROUND_HALF_UP)
-    return parse_money(-amount if negative else amount)
+    return _money(-amount if negative else amount, to_fen=bool(match.group(2)))
+
+
+def _money(amount: Decimal, to_fen: bool) -> Decimal | None:
+    """Checked before rounding: Decimal cannot round an infinity or a number of more than 28 digits."""
+    if not amount.is_finite():
+        raise ValueError(_("is not an amount of money"))
+    if abs(amount) >= MONEY_LIMIT:
+        raise ValueError(_("is too large"))
+    return parse_money(amount.quantize(CENT, rounding=ROUND_HALF_UP) if to_fen else amount)
 
 
 def parse_whole_number(value: object) -> int | None:
@@ -180,6 +191,8 @@ def parse_whole_number(value: object) -> int | None:
         number = int(raw)
     if number < 0:
         raise ValueError(_("is not a whole number"))
+    if number > MAX_WHOLE_NUMBER:
+        raise ValueError(_("is too large"))
     return number
 
 

@@ -35,14 +35,34 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
+# Readings of the words pypinyin cuts texts into; company names share most of their words.
+_word_readings: dict[str, list[str]] = {}
+MAX_CACHED_WORDS = 200_000
+
+
 @lru_cache(maxsize=65536)
 def pinyin(text: str) -> tuple[str, str]:
-    """Full pinyin and initials of the Chinese characters in `text` ('' for none)."""
-    if not CJK.search(text):
+    """Full pinyin and initials of the Chinese characters in `text` ('' for none).
+
+    pypinyin cuts a text into words and reads each on its own (a phrase from its phrase dictionary,
+    any other word character by character), so the reading of a text is its words' readings put
+    together. Cutting is cheap and reading is not, so each word is read once: lazy_pinyin() given a
+    list of words reads each as it is, the very code path it takes for the whole text.
+    """
+    joined = "".join(CJK_RUN.findall(text))
+    if not joined:
         return "", ""
     from pypinyin import lazy_pinyin
+    from pypinyin.seg.simpleseg import seg
 
-    syllables = [s for s in lazy_pinyin("".join(CJK_RUN.findall(text)), errors="ignore") if s]
+    syllables: list[str] = []
+    for word in seg(joined):
+        readings = _word_readings.get(word)
+        if readings is None:
+            if len(_word_readings) >= MAX_CACHED_WORDS:
+                _word_readings.clear()
+            readings = _word_readings[word] = [s for s in lazy_pinyin([word], errors="ignore") if s]
+        syllables.extend(readings)
     return "".join(syllables), "".join(s[0] for s in syllables)
 
 

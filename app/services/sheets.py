@@ -244,7 +244,7 @@ class Workbook:
         errors = self._error_cells(name)
 
         def iterate() -> Iterator[list]:
-            for index, row in enumerate(sheet.iter_rows()):
+            for index, row in enumerate(self._rows(sheet)):
                 excel_row = index + 1
                 if errors and excel_row in errors:
                     row = list(row)
@@ -254,6 +254,21 @@ class Workbook:
                 yield row
 
         return SheetRows(name, height, 1, first_column, iterate)
+
+    def _rows(self, sheet) -> Iterator[list]:
+        """The sheet's rows; calamine converts cells as it goes, and panics on some it cannot (a date
+        cell holding -1e300): that is a damaged file too."""
+        rows = sheet.iter_rows()
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except BaseException as exc:
+                if isinstance(exc, KeyboardInterrupt | SystemExit):
+                    raise
+                raise self._damaged(exc) from None
+            yield row
 
     def _text_sheet(self, name: str) -> SheetRows:
         text = self._text or ""

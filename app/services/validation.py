@@ -58,6 +58,8 @@ def normalize_phone(value: object) -> str:
     text = clean_text(value).lstrip("'‘’`").strip()
     if not text:
         return ""
+    if MOBILE.fullmatch(text):  # the common case, already in its one form
+        return text
     # Chinese offices write extensions as 转 or 分机.
     text = re.sub(r"\s*(转|分机)\s*", " ext. ", text)
     if re.fullmatch(r"\d+\.0+", text):  # a number that went through a float in a spreadsheet
@@ -93,12 +95,34 @@ def normalize_phone(value: object) -> str:
     return result
 
 
+# Plain ASCII addresses, a strict subset of what email-validator accepts and normalises the same way
+# (domain in lower case): checked without it, which is what makes importing 100,000 of them quick.
+PLAIN_EMAIL = re.compile(
+    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})$"
+)
+MOBILE = re.compile(r"1[3-9]\d{9}")
+
+
 def normalize_email(value: object) -> str:
     text = clean_text(value).replace(" ", "")
     if not text:
         return ""
-    from email_validator import EmailNotValidError, validate_email
+    from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 
+    plain = PLAIN_EMAIL.match(text)
+    local = text[: text.index("@")] if plain else ""
+    # (A local part with capitals goes the long way: email-validator lowercases some, such as FTP@.)
+    if (
+        plain
+        and len(text) <= 254
+        and len(local) <= 64
+        and local == local.lower()
+        and "--" not in plain.group(1)
+    ):
+        domain = plain.group(1).lower()
+        if not any(domain == d or domain.endswith("." + d) for d in SPECIAL_USE_DOMAIN_NAMES):
+            return f"{local}@{domain}"
     try:
         return validate_email(text, check_deliverability=False).normalized
     except EmailNotValidError:

@@ -278,3 +278,30 @@ def test_a_float_never_leaks_its_binary_error():
     with pytest.raises(ValueError):
         parse_money(0.1 + 0.2)
     assert parse_money(Decimal("0.10") + Decimal("0.20")) == Decimal("0.30")
+
+
+def test_email_shortcut_agrees_with_email_validator():
+    # Plain addresses skip email-validator for speed (imports check 100,000 of them); whatever the
+    # shortcut accepts must be accepted and normalised exactly as email-validator does it.
+    import random
+    import string
+
+    from email_validator import EmailNotValidError, validate_email
+
+    rnd = random.Random(20261123)
+    local_chars = string.ascii_letters + string.digits + "._-+"
+    domain_chars = string.ascii_letters + string.digits + "-."
+    tlds = [".com", ".cn", ".Com", ".test", ".local", ".c", "", ".123", ".xn--fiqs8s", ".com.cn", ".onion"]
+    for _ in range(20_000):
+        local = "".join(rnd.choice(local_chars) for _ in range(rnd.randint(1, 10)))
+        domain = "".join(rnd.choice(domain_chars) for _ in range(rnd.randint(1, 12)))
+        typed = f"{local}@{domain}{rnd.choice(tlds)}"
+        try:
+            expected = validate_email(typed, check_deliverability=False).normalized
+        except EmailNotValidError:
+            expected = None
+        try:
+            got = normalize_email(typed)
+        except ValueError:
+            got = None
+        assert got == expected, typed
