@@ -33,8 +33,10 @@ def xlsxwriter_alone(path: Path, header: list[str], kinds: list[str], cells: lis
 
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     ws = book.add_worksheet("Customers")
-    formats = {"date": book.add_format({"num_format": "yyyy-mm-dd"}),
-               "datetime": book.add_format({"num_format": "yyyy-mm-dd hh:mm"})}
+    formats = {
+        "date": book.add_format({"num_format": "yyyy-mm-dd"}),
+        "datetime": book.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+    }
     ws.write_row(0, 0, header)
     for r, row in enumerate(cells, start=1):
         for c, value in enumerate(row):
@@ -48,7 +50,9 @@ def xlsxwriter_alone(path: Path, header: list[str], kinds: list[str], cells: lis
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("database", type=Path)
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
@@ -57,7 +61,10 @@ def main() -> None:
         db = open_database(f"sqlite:///{args.database}", create_folder=True)
         started = time.perf_counter()
         generate_demo(db, DEFAULT_ACTOR, args.customers, seed=1)
-        print(f"built {args.database} with {args.customers:,} customers in {time.perf_counter() - started:.0f} s")
+        print(
+            f"built {args.database} with {args.customers:,} customers "
+            f"in {time.perf_counter() - started:.0f} s"
+        )
     else:
         db = open_database(f"sqlite:///{args.database}")
     query = CustomerQuery()

@@ -26,10 +26,31 @@ from pathlib import Path
 
 from app.services.validation import USCC_ALPHABET, uscc_check_character
 
-COLUMNS = ["客户编号", "客户名称", "简称", "客户类别", "客户等级", "所属行业", "省份", "城市", "地址", "联系电话",
-           "邮箱", "统一社会信用代码", "成立日期", "年营业额(万元)", "联系人"]
-CITIES = [("广东", "深圳", "0755"), ("北京", "北京", "010"), ("上海", "上海", "021"), ("浙江", "杭州", "0571"),
-          ("江苏", "南京", "025"), ("四川", "成都", "028")]
+COLUMNS = [
+    "客户编号",
+    "客户名称",
+    "简称",
+    "客户类别",
+    "客户等级",
+    "所属行业",
+    "省份",
+    "城市",
+    "地址",
+    "联系电话",
+    "邮箱",
+    "统一社会信用代码",
+    "成立日期",
+    "年营业额(万元)",
+    "联系人",
+]
+CITIES = [
+    ("广东", "深圳", "0755"),
+    ("北京", "北京", "010"),
+    ("上海", "上海", "021"),
+    ("浙江", "杭州", "0571"),
+    ("江苏", "南京", "025"),
+    ("四川", "成都", "028"),
+]
 WORDS = "华信鹏达宏远恒通盛世金桥东方天成永安瑞丰新科百川汇源"
 TRADES = ["科技", "贸易", "物流", "电子", "机械", "食品", "建材", "医药"]
 SURNAMES = "王李张刘陈杨黄赵吴周"
@@ -47,14 +68,31 @@ def write_sheet(path: Path, rows: int, seed: int = 7) -> None:
     for i in range(1, rows + 1):
         province, city, area = rnd.choice(CITIES)
         name = f"{city}{rnd.choice(WORDS)}{rnd.choice(WORDS)}{rnd.choice(TRADES)}有限公司{i}"
-        first17 = "9144" + "".join(rnd.choice("0123456789") for _ in range(4)) + "".join(
-            rnd.choice(USCC_ALPHABET) for _ in range(9))
-        phone = f"1{rnd.choice('3589')}{rnd.randrange(10**9):09d}" if i % 2 else f"{area}-{rnd.randrange(10**7, 10**8)}"
+        first17 = (
+            "9144"
+            + "".join(rnd.choice("0123456789") for _ in range(4))
+            + "".join(rnd.choice(USCC_ALPHABET) for _ in range(9))
+        )
+        phone = (
+            f"1{rnd.choice('3589')}{rnd.randrange(10**9):09d}"
+            if i % 2
+            else f"{area}-{rnd.randrange(10**7, 10**8)}"
+        )
         values = [
-            f"K{i:07d}", name, name[2:6], rnd.choice(["重点客户", "一般客户", "潜在客户", "目标客户"]),
-            rnd.choice(["VIP", "重要", "普通", "潜在"]), rnd.choice(TRADES), province, city,
-            f"{city}市{rnd.choice(WORDS)}路{rnd.randrange(1, 999)}号", None, f"info{i}@example.com",
-            first17 + uscc_check_character(first17), None, rnd.randrange(10, 50000),
+            f"K{i:07d}",
+            name,
+            name[2:6],
+            rnd.choice(["重点客户", "一般客户", "潜在客户", "目标客户"]),
+            rnd.choice(["VIP", "重要", "普通", "潜在"]),
+            rnd.choice(TRADES),
+            province,
+            city,
+            f"{city}市{rnd.choice(WORDS)}路{rnd.randrange(1, 999)}号",
+            None,
+            f"info{i}@example.com",
+            first17 + uscc_check_character(first17),
+            None,
+            rnd.randrange(10, 50000),
             rnd.choice(SURNAMES) + rnd.choice(GIVEN) + rnd.choice(GIVEN),
         ]
         for column, value in enumerate(values):
@@ -135,7 +173,9 @@ def run(code: str, *args: str) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--keep", type=Path, help="folder to keep the sheet and databases in")
     args = parser.parse_args()
@@ -155,12 +195,16 @@ def main() -> None:
     cancel = json.loads(run(CANCEL, str(sheet), str(folder / "import-cancel.db"), str(cancel_at)))
     print(f"rows x columns:            {int(rows) - 1:,} x {len(COLUMNS)}")
     print(f"python-calamine parse:     {calamine_seconds:.2f} s   (peak {calamine_mb} MB)")
-    print(f"ClientDesk import:         {result['seconds']:.2f} s   (peak {result['rss_mb']} MB), "
-          f"{result['created']:,} customers created")
+    print(
+        f"ClientDesk import:         {result['seconds']:.2f} s   (peak {result['rss_mb']} MB), "
+        f"{result['created']:,} customers created"
+    )
     print(f"ratio import / calamine:   {result['seconds'] / calamine_seconds:.2f}x   (target <= 2x)")
     print(f"longest progress gap:      {result['max_gap']:.2f} s   (target <= 0.5 s)")
-    print(f"cancel pressed at {cancel_at:.1f} s:    {cancel['outcome']}, stopped in "
-          f"{cancel['stop_seconds']:.2f} s (target <= 1 s); customers after: {cancel['customers_after']}")
+    print(
+        f"cancel pressed at {cancel_at:.1f} s:    {cancel['outcome']}, stopped in "
+        f"{cancel['stop_seconds']:.2f} s (target <= 1 s); customers after: {cancel['customers_after']}"
+    )
 
 
 if __name__ == "__main__":

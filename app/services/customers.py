@@ -22,6 +22,7 @@ from app.services.actor import Actor
 from app.services.errors import ConcurrencyError, NotFoundError, ServiceError, ValidationError
 from app.services.labels import field_label
 from app.services.validation import (
+    clean_field,
     clean_text,
     normalize_email,
     normalize_phone,
@@ -258,7 +259,7 @@ def clean_customer(data: CustomerInput) -> CustomerInput:
     values = {}
     for name in INPUT_FIELDS:
         value = getattr(data, name)
-        values[name] = clean_text(value) if isinstance(value, str) else value
+        values[name] = clean_field(name, value) if isinstance(value, str) else value
     if not values["name"]:
         errors["name"] = _("Company name is required.")
     values["code"] = values["code"].upper().replace(" ", "")
@@ -301,7 +302,7 @@ def clean_contact(data: ContactInput) -> ContactInput:
     values = {f.name: getattr(data, f.name) for f in fields(ContactInput)}
     for key, value in values.items():
         if isinstance(value, str):
-            values[key] = clean_text(value)
+            values[key] = clean_field(key, value)
     if not values["name"]:
         errors["name"] = _("The contact person's name is required.")
     values["mobile"] = _checked(errors, "mobile", normalize_phone, values["mobile"])
@@ -319,7 +320,7 @@ def clean_transaction(data: TransactionInput) -> TransactionInput:
     values = {f.name: getattr(data, f.name) for f in fields(TransactionInput)}
     for key, value in values.items():
         if isinstance(value, str):
-            values[key] = clean_text(value)
+            values[key] = clean_field(key, value)
     if values["occurred_on"] is None:
         errors["occurred_on"] = _("The transaction date is required.")
     values["amount"] = _checked(errors, "amount", parse_money, values["amount"])

@@ -43,7 +43,7 @@ from app.services import demo_data as vocab
 from app.services import search
 from app.services.actor import Actor
 from app.services.customers import CODE_COUNTER, CODE_DIGITS, CODE_PREFIX
-from app.services.validation import clean_text, uscc_check_character
+from app.services.validation import clean_prose, uscc_check_character
 
 CHUNK_SIZE = 10_000
 YEARS_OF_REGISTRATIONS = 8  # customer files were registered over the last eight years, in code order
@@ -146,13 +146,13 @@ class _Generator:
         self.reg_first = date(today.year - YEARS_OF_REGISTRATIONS, today.month, 1).toordinal()
         self.reg_span_ms = (self.today - self.reg_first + 1) * OFFICE_MS
 
-        # The services store text NFKC-normalised (clean_text turns "，" into ","): so do demo rows.
+        # Stored as the services store what people type (prose as typed, see validation.PROSE_FIELDS).
         self.texts = SimpleNamespace(**{
-            name.lower(): tuple(clean_text(v) for v in getattr(vocab, name))
+            name.lower(): tuple(clean_prose(v) for v in getattr(vocab, name))
             for name in ("LOST_REASONS", "PURCHASING", "NEEDS", "TRENDS", "FINANCIAL", "COMPETITORS",
                          "PREFERENCES")
         })
-        self.scopes = {i.name: clean_text(i.scope) for i in vocab.INDUSTRIES}
+        self.scopes = {i.name: clean_prose(i.scope) for i in vocab.INDUSTRIES}
         self.cities = _expand((c, c.weight) for c in vocab.CITIES)
         self.industries = _expand((i, i.weight) for i in vocab.INDUSTRIES)
         self.natures = _expand(vocab.NATURES)

@@ -7,12 +7,13 @@ import difflib
 import hashlib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.i18n import N_, _, translate_to
 from app.services import import_values as values
 from app.services.import_values import synonym_key
 from app.services.labels import FIELDS
+from app.services.validation import PROSE_FIELDS
 
 KINDS = ("customers", "contacts", "transactions", "contact-logs")
 HEADER_SEARCH_ROWS = 30
@@ -263,7 +264,17 @@ CUSTOMER_TARGETS: list[Target] = [
         "postcode",
         N_("Postcode"),
         TEXT,
-        ("邮编", "邮政编码", "postcode", "zip", "zipcode", "billingcode", "postalcode", "billingzip", "billingpostalcode"),
+        (
+            "邮编",
+            "邮政编码",
+            "postcode",
+            "zip",
+            "zipcode",
+            "billingcode",
+            "postalcode",
+            "billingzip",
+            "billingpostalcode",
+        ),
     ),
     Target(
         "legal_representative",
@@ -555,11 +566,19 @@ CONTACT_LOG_TARGETS: list[Target] = [
     ),
 ]
 
+
+def _as_typed(fields: list[Target]) -> list[Target]:
+    """Free-text fields read as typed (validation.PROSE_FIELDS), not normalised like names and codes."""
+    return [
+        replace(t, parse=values.prose) if t.name in PROSE_FIELDS and t.parse is TEXT else t for t in fields
+    ]
+
+
 TARGETS: dict[str, list[Target]] = {
-    "customers": CUSTOMER_TARGETS,
-    "contacts": CONTACT_TARGETS,
-    "transactions": TRANSACTION_TARGETS,
-    "contact-logs": CONTACT_LOG_TARGETS,
+    "customers": _as_typed(CUSTOMER_TARGETS),
+    "contacts": _as_typed(CONTACT_TARGETS),
+    "transactions": _as_typed(TRANSACTION_TARGETS),
+    "contact-logs": _as_typed(CONTACT_LOG_TARGETS),
 }
 KIND_LABELS = {
     "customers": N_("Customers"),
@@ -646,7 +665,9 @@ def auto_mapping(kind: str, headers: Sequence[object]) -> dict[int, str]:
             if exact and field and header_key(header) not in _words(kind):
                 continue
             if field in taken:
-                field = next((f for f in _alternatives(kind).get(header_key(header), []) if f not in taken), None)
+                field = next(
+                    (f for f in _alternatives(kind).get(header_key(header), []) if f not in taken), None
+                )
             if field:
                 mapping[index] = field
                 taken.add(field)

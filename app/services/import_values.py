@@ -11,7 +11,7 @@ from app.i18n import _
 from app.models.enums import Category, ContactKind, CreditRating, DefaultTier, EnterpriseNature, PaymentMethod
 from app.services import labels
 from app.services.sheets import FORMULA_ERRORS, CellError
-from app.services.validation import clean_text, normalize_phone, parse_money
+from app.services.validation import clean_prose, clean_text, normalize_phone, parse_money
 
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 is 1900-01-01, counting Excel's phantom 1900-02-29
 LAST_SERIAL = 2_958_465  # 9999-12-31
@@ -77,6 +77,12 @@ def check_cell(value: object) -> object:
 
 def text(value: object) -> str:
     return cell_text(check_cell(value))
+
+
+def prose(value: object) -> str:
+    """Free text (notes, a summary): as typed, Chinese punctuation kept."""
+    value = check_cell(value)
+    return clean_prose(value) if isinstance(value, str) else cell_text(value)
 
 
 def _serial_date(number: float) -> datetime:

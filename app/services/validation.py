@@ -22,6 +22,39 @@ def clean_text(value: object) -> str:
     return " ".join(text.split())
 
 
+# Free text (notes, needs, business scope, a contact log's summary): kept as typed, Chinese punctuation
+# included; NFKC would turn every ，：；（） into its ASCII look-alike.
+PROSE_FIELDS = frozenset(
+    {
+        "business_scope",
+        "purchasing_pattern",
+        "needs",
+        "business_trend",
+        "financial_status",
+        "brands",
+        "competitors",
+        "lost_reason",
+        "notes",
+        "preferences",
+        "summary",
+        "outcome",
+        "next_step",
+    }
+)
+
+
+def clean_prose(value: object) -> str:
+    """Free text as typed: only blank space around it and Windows line ends go."""
+    if value is None:
+        return ""
+    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def clean_field(name: str, value: object) -> str:
+    """A text field cleaned the way its kind is: prose as typed, everything else by clean_text."""
+    return clean_prose(value) if name in PROSE_FIELDS else clean_text(value)
+
+
 def uscc_check_character(first17: str) -> str:
     total = sum(USCC_ALPHABET.index(ch) * w for ch, w in zip(first17, USCC_WEIGHTS, strict=False))
     return USCC_ALPHABET[(31 - total % 31) % 31]

@@ -22,24 +22,45 @@ A = DEFAULT_ACTOR
 def _customers(db):
     service = CustomerService(db)
     made = [
-        service.create(A, CustomerInput(name="北京华信科技有限公司", tier="vip", category="key",
-                                        phone="13800138000", city="北京", founded=date(2019, 3, 5),
-                                        uscc="91350100M000100Y30")),
-        service.create(A, CustomerInput(name="上海东方贸易有限公司", tier="normal", city="上海",
-                                        email="info@dongfang.cn")),
+        service.create(
+            A,
+            CustomerInput(
+                name="北京华信科技有限公司",
+                tier="vip",
+                category="key",
+                phone="13800138000",
+                city="北京",
+                founded=date(2019, 3, 5),
+                uscc="91350100M000100Y30",
+            ),
+        ),
+        service.create(
+            A,
+            CustomerInput(name="上海东方贸易有限公司", tier="normal", city="上海", email="info@dongfang.cn"),
+        ),
         service.create(A, CustomerInput(name="深圳鹏达电子有限公司", tier="vip", city="深圳")),
     ]
-    service.save_transaction(A, made[0].id, TransactionInput(occurred_on=date(2024, 5, 6), amount=Decimal("12345.60"),
-                                                             profit=Decimal("2000"), product="服务器",
-                                                             payment_method="bank_transfer"))
+    service.save_transaction(
+        A,
+        made[0].id,
+        TransactionInput(
+            occurred_on=date(2024, 5, 6),
+            amount=Decimal("12345.60"),
+            profit=Decimal("2000"),
+            product="服务器",
+            payment_method="bank_transfer",
+        ),
+    )
     return service, made
 
 
 def test_customer_list_as_shown_to_xlsx(sqlite_db, tmp_path):
-    service, made = _customers(sqlite_db)
+    _customers(sqlite_db)
     path = tmp_path / "客户.xlsx"
     query = CustomerQuery(tier="vip", sort="name", descending=True)
-    summary = exports.export_customers(sqlite_db, A, path, query, ["name", "code", "tier", "founded", "phone"])
+    summary = exports.export_customers(
+        sqlite_db, A, path, query, ["name", "code", "tier", "founded", "phone"]
+    )
     assert summary.rows == 2
     sheet = openpyxl.load_workbook(path).active
     rows = list(sheet.iter_rows(values_only=True))
@@ -62,8 +83,12 @@ def test_customer_list_to_csv_has_a_bom_for_excel(sqlite_db, tmp_path):
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
-    assert rows == [["Customer code", "Company name", "City"], ["C000001", "北京华信科技有限公司", "北京"],
-                    ["C000002", "上海东方贸易有限公司", "上海"], ["C000003", "深圳鹏达电子有限公司", "深圳"]]
+    assert rows == [
+        ["Customer code", "Company name", "City"],
+        ["C000001", "北京华信科技有限公司", "北京"],
+        ["C000002", "上海东方贸易有限公司", "上海"],
+        ["C000003", "深圳鹏达电子有限公司", "深圳"],
+    ]
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
@@ -84,7 +109,7 @@ def test_export_then_import_changes_nothing(db, tmp_path, suffix, language):
 
 
 def test_transactions_export_and_round_trip(sqlite_db, tmp_path):
-    service, made = _customers(sqlite_db)
+    _customers(sqlite_db)
     path = tmp_path / "transactions.xlsx"
     assert exports.export_transactions(sqlite_db, A, path).rows == 1
     rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
@@ -100,7 +125,9 @@ def test_cancelled_export_leaves_no_file(sqlite_db, tmp_path, monkeypatch):
     folder = tmp_path / "out"
     folder.mkdir()
     with pytest.raises(Cancelled):
-        exports.export_customers(sqlite_db, A, folder / "c.xlsx", CustomerQuery(), ["code"], cancelled=lambda: True)
+        exports.export_customers(
+            sqlite_db, A, folder / "c.xlsx", CustomerQuery(), ["code"], cancelled=lambda: True
+        )
     assert list(folder.iterdir()) == []
 
 
@@ -130,8 +157,11 @@ def test_template_has_the_tier_table_layout_and_imports_when_filled(sqlite_db, t
     summary = ImportService(sqlite_db).import_file(A, path, ImportOptions())
     assert summary.created == 2
     detail = CustomerService(sqlite_db).get_by_code(A, "C000001")
-    assert (detail.name, detail.tier, detail.annual_revenue) == ("杭州恒通物流有限公司", "important",
-                                                                Decimal("1200000.00"))
+    assert (detail.name, detail.tier, detail.annual_revenue) == (
+        "杭州恒通物流有限公司",
+        "important",
+        Decimal("1200000.00"),
+    )
 
 
 def test_report_is_the_source_with_the_problems_beside_each_row(sqlite_db, tmp_path):
@@ -159,3 +189,23 @@ def test_report_is_the_source_with_the_problems_beside_each_row(sqlite_db, tmp_p
     assert report["客户"]["A3"].fill.fgColor.rgb.endswith("F8CBAD")  # an error row is red
     listing = list(report["Problems"].iter_rows(values_only=True))
     assert [(r[0], r[2]) for r in listing[1:]] == [("Error", 3), ("Warning", 4)]
+
+
+def test_contact_logs_export_and_round_trip(db, tmp_path):
+    _customers(db)
+    source = tmp_path / "logs.csv"
+    source.write_text(
+        "客户编号,联系时间,联系方式,主题,联系内容,下次联系日期\n"
+        "C000002,2024-05-06 14:30,拜访,报价,带样品上门，客户满意,2024-06-01\n",
+        encoding="utf-8",
+    )
+    service = ImportService(db)
+    assert service.import_file(A, source, ImportOptions(kind="contact-logs")).created == 1
+    path = tmp_path / "logs.xlsx"
+    assert exports.export_contact_logs(db, A, path).rows == 1
+    rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
+    assert rows[1][:4] == ("C000002", "上海东方贸易有限公司", datetime(2024, 5, 6, 14, 30), "Visit")
+    assert rows[1][6:8] == ("报价", "带样品上门，客户满意")
+    assert rows[1][10] == datetime(2024, 6, 1)
+    again = service.import_file(A, path, ImportOptions(kind="contact-logs"))
+    assert (again.created, again.skipped) == (0, 1)

@@ -574,9 +574,8 @@ def test_create_adds_a_second_customer_of_the_same_name(imports, customers, exis
 
 def test_a_customer_typed_with_other_spacing_and_brackets_is_a_duplicate(imports, customers, tmp_path):
     stored = customers.create(DEFAULT_ACTOR, CustomerInput(name="中国建筑(集团)有限公司 Beijing"))
-    path = write_xlsx(
-        tmp_path / "spacing.xlsx", [["客户名称"], ["中国建筑 （集团） 有限公司 BEIJING"], ["中国建筑有限公司"]]
-    )
+    rows = [["客户名称"], ["中国建筑 （集团） 有限公司 BEIJING"], ["中国建筑有限公司"]]
+    path = write_xlsx(tmp_path / "spacing.xlsx", rows)
     plan = imports.plan(DEFAULT_ACTOR, path, ImportOptions())
     assert [(r.values["name"], r.duplicate_of) for r in plan.records] == [
         ("中国建筑 (集团) 有限公司 BEIJING", stored.id),

@@ -330,3 +330,28 @@ def test_an_unknown_sheet_of_a_csv(tmp_path):
 def test_source_errors_are_service_errors():
     # The wizard and the command line show every ServiceError's message as it is.
     assert issubclass(SourceError, ServiceError)
+
+
+def test_a_file_too_large_to_import_is_refused_before_reading(tmp_path, monkeypatch):
+    from app.services import sheets
+
+    monkeypatch.setattr(sheets, "MAX_FILE_BYTES", 1024 * 1024)
+    path = tmp_path / "huge.csv"
+    path.write_bytes(("客户名称\n" + "北京华信科技有限公司\n" * 80_000).encode("utf-8"))  # 2.6 MB
+    message = failure(path)
+    assert "huge.csv" in message and "2 MB" in message and "Split it" in message
+
+
+def test_a_sheet_with_too_many_cells_is_refused(tmp_path, monkeypatch):
+    from app.services import sheets
+
+    monkeypatch.setattr(sheets, "MAX_CELLS", 1000)
+    path = tmp_path / "wide.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("客户")
+    sheet.write(0, 0, "客户名称")
+    sheet.write(99, 99, "x")  # 100 rows × 100 columns in use
+    book.close()
+    with pytest.raises(SourceError) as caught:
+        open_workbook(path).sheet()
+    assert "wide.xlsx" in str(caught.value) and "100 rows × 100 columns" in str(caught.value)

@@ -305,3 +305,11 @@ def test_email_shortcut_agrees_with_email_validator():
         except ValueError:
             got = None
         assert got == expected, typed
+
+
+def test_free_text_keeps_chinese_punctuation_and_names_are_normalised():
+    from app.services.validation import clean_field
+
+    typed = "  带样品上门，客户满意（下周回访）：价格；交期！\r\n第二行  "
+    assert clean_field("notes", typed) == "带样品上门，客户满意（下周回访）：价格；交期！\n第二行"
+    assert clean_field("name", "华信（集团）有限公司　ＡＢＣ") == "华信(集团)有限公司 ABC"
