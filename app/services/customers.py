@@ -553,7 +553,7 @@ class CustomerService:
             Customer.industry,
             Customer.province,
             Customer.city,
-            func.coalesce(Staff.name, ""),
+            func.coalesce(Staff.name, "").label("manager"),
             Customer.phone,
             Customer.email,
             Customer.updated_at,
@@ -562,7 +562,12 @@ class CustomerService:
         ).outerjoin(Staff, Staff.id == Customer.manager_id)
 
     def iter_rows(self, actor: Actor, query: CustomerQuery, page_size: int = 1000) -> Iterator[CustomerRow]:
-        """Every row of the list in the query's order, fetched a page at a time (an export).
+        """Every row of the list in the query's order, fetched a page at a time."""
+        return (CustomerRow(*row) for row in self.iter_records(actor, query, page_size))
+
+    def iter_records(self, actor: Actor, query: CustomerQuery, page_size: int = 1000) -> Iterator:
+        """iter_rows() as the database's light named tuples (same field names as CustomerRow): an
+        export of a hundred thousand customers spends no time building dataclasses.
 
         In code order each page is its own unit of work and continues after the last code seen:
         OFFSET would rescan every earlier row for each page, which makes a million rows take hours.
@@ -578,13 +583,13 @@ class CustomerService:
                 stmt = stmt.where(Customer.code > last_code)
             stmt = self._filtered(stmt, query)
             with self.db.session() as session:
-                rows = [CustomerRow(*row) for row in session.execute(stmt)]
+                rows = session.execute(stmt).all()
             yield from rows
             if len(rows) < page_size:
                 return
             last_code = rows[-1].code
 
-    def _iter_in_order(self, query: CustomerQuery, page_size: int) -> Iterator[CustomerRow]:
+    def _iter_in_order(self, query: CustomerQuery, page_size: int) -> Iterator:
         ids = select(Customer.id).order_by(*self._order(query))
         if query.sort == "manager":
             ids = ids.outerjoin(Staff, Staff.id == Customer.manager_id)
@@ -593,8 +598,9 @@ class CustomerService:
         for start in range(0, len(ordered), page_size):
             part = ordered[start : start + page_size]
             with self.db.session() as session:
-                rows = {row[0]: CustomerRow(*row) for row in session.execute(
-                    self._row_select().where(Customer.id.in_(part)))}
+                rows = {
+                    row.id: row for row in session.execute(self._row_select().where(Customer.id.in_(part)))
+                }
             yield from (rows[i] for i in part if i in rows)
 
     def is_empty(self, actor: Actor) -> bool:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from operator import attrgetter
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -18,7 +19,7 @@ from app.i18n import N_, _, format_number
 from app.models import ContactLog, ContactPerson, Customer, Staff, Transaction
 from app.services import labels
 from app.services.actor import Actor
-from app.services.customers import CustomerQuery, CustomerRow, CustomerService
+from app.services.customers import CustomerQuery, CustomerService
 from app.services.errors import Cancelled, ServiceError
 from app.services.imports import Problem
 from app.services.sheets import CellError, open_workbook
@@ -41,7 +42,11 @@ class ExportColumn:
     value: Callable | None = None  # row → value; None reads the attribute `key`
 
     def of(self, row) -> object:
-        return self.value(row) if self.value is not None else getattr(row, self.key)
+        return self.getter(row)
+
+    @property
+    def getter(self) -> Callable:
+        return self.value if self.value is not None else attrgetter(self.key)
 
 
 def _local(moment: datetime | None) -> datetime | None:
@@ -220,9 +225,10 @@ def _write_xlsx(
             "number": book.add_format({"num_format": "0"}),
         }
         iterator = iter(rows)
+        getters = [c.getter for c in columns]
         first: list = []
         for row in iterator:
-            first.append([c.of(row) for c in columns])
+            first.append([get(row) for get in getters])
             if len(first) >= WIDTH_SAMPLE:
                 break
         for index, column in enumerate(columns):
@@ -236,7 +242,7 @@ def _write_xlsx(
         def all_rows() -> Iterator[list]:
             yield from first
             for row in iterator:
-                yield [c.of(row) for c in columns]
+                yield [get(row) for get in getters]
 
         for count, values in enumerate(all_rows(), start=1):
             for index, value in enumerate(values):
@@ -279,7 +285,7 @@ def export_customers(
         )
     service = CustomerService(db)
     total = service.count(actor, query)
-    rows: Iterator[CustomerRow] = service.iter_rows(actor, query)
+    rows: Iterator = service.iter_records(actor, query)
     return write_table(Path(path), _("Customers"), chosen, rows, total, progress, cancelled)
 
 
