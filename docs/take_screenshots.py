@@ -2,25 +2,33 @@
 
     xvfb-run -a -s "-screen 0 1400x860x24" python docs/take_screenshots.py
 
-Builds a demo database in a temporary folder, opens the main window and a customer file in each
-language, and saves what the X screen shows to docs/screenshots/.
+Builds a demo database in a temporary folder, opens the main window, a customer file, the import
+wizard (mapping, preview, summary) and the import history in each language, and saves what the X screen
+shows to docs/screenshots/.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
+import xlsxwriter
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWizard
 
 from app import i18n
 from app.bootstrap import Application
 from app.db import open_database
 from app.services.actor import DEFAULT_ACTOR
+from app.services.customers import CustomerQuery, CustomerService
 from app.services.demo import generate_demo
+from app.services.imports import ImportService
+from app.views.import_wizard import MAPPING_PAGE, PREVIEW_PAGE, RUN_PAGE
 from app.views.settings import Settings
 
 OUT = Path(__file__).resolve().parent / "screenshots"
@@ -48,6 +56,79 @@ def grab(app: QApplication, name: str, window=None) -> None:
     print(path)
 
 
+def wait_until(app: QApplication, condition: Callable[[], bool], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the window did not get there in time")
+        settle(app, 50)
+
+
+def messy_sheet(path: Path, existing: str) -> Path:
+    """A customer list as offices keep them: a title row, full-width text, a bad e-mail, a row without a
+    name, a customer already in ClientDesk and one customer on two rows."""
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("客户名单")
+    headers = ["客户名称", "联系人", "手机", "邮箱", "所在城市", "客户等级", "年营业额(万元)", "跟进情况"]
+    ws.merge_range(0, 0, 0, len(headers) - 1, "2025年重点客户名单", book.add_format({"bold": True}))
+    ws.write_row(1, 0, headers, book.add_format({"bold": True, "bg_color": "#DDEBF7"}))
+    rows = [
+        [
+            "北京华信科技有限公司",
+            "张伟",
+            "138 1234 5678",
+            "zhangwei@huaxin.cn",
+            "北京",
+            "VIP",
+            1200,
+            "已签约",
+        ],
+        ["上海明德贸易有限公司", "李娜", "13900001111", "lina@mingde", "上海", "普通", 350, "报价中"],
+        ["", "王强", "13700002222", "wq@example.cn", "广州", "普通", 80, ""],
+        [existing, "赵敏", "13600003333", "", "", "重要", 560, ""],
+        ["杭州西湖物流有限公司", "刘洋", "+86 135 0000 4444", "ly@xihu.cn", "杭州", "普通", 210, ""],
+        ["北京华信科技有限公司", "陈静", "13400005555", "", "北京", "", None, "第二联系人"],
+        ["苏州工业园区精密制造有限公司", "周杰", "15800006666", "zj@szjm.com", "苏州", "重要", 2300, ""],
+        ["合计", "", "", "", "", "", 4700, ""],
+    ]
+    for index, row in enumerate(rows, start=2):
+        ws.write_row(index, 0, row)
+    ws.set_column(0, 0, 30)
+    book.close()
+    return path
+
+
+def import_screens(qt_app: QApplication, window, tmp: str, language: str) -> None:
+    """The wizard's mapping, preview and summary pages and the import history, as a user meets them."""
+    existing = CustomerService(window.db).list(DEFAULT_ACTOR, CustomerQuery(), limit=1)[0].name
+    sheet = messy_sheet(Path(tmp) / f"客户名单-{language}.xlsx", existing)
+    wizard = window.show_import_wizard()
+    wizard.setGeometry(80, 40, 1100, 720)
+    wizard.file_page.path_edit.setText(str(sheet))
+    wizard.button(QWizard.WizardButton.NextButton).click()
+    wait_until(qt_app, lambda: wizard.currentId() == MAPPING_PAGE and not wizard.busy)
+    grab(qt_app, f"import-mapping-{language}.png", wizard)
+    wizard.button(QWizard.WizardButton.NextButton).click()
+    wait_until(
+        qt_app, lambda: wizard.currentId() == PREVIEW_PAGE and wizard.plan is not None and not wizard.busy
+    )
+    grab(qt_app, f"import-preview-{language}.png", wizard)
+    wizard.preview_page.mode_valid.click()
+    wizard.button(QWizard.WizardButton.CommitButton).click()
+    wait_until(
+        qt_app, lambda: wizard.currentId() == RUN_PAGE and wizard.run_page.finished and not wizard.busy
+    )
+    grab(qt_app, f"import-summary-{language}.png", wizard)
+    batch = wizard.summary.batch
+    wizard.accept()
+    history = window.show_import_history()
+    history.setGeometry(80, 120, 1180, 360)
+    grab(qt_app, f"import-history-{language}.png", history)
+    history.reject()
+    # The next language imports the same file into the same database as a newcomer would.
+    ImportService(window.db).undo(DEFAULT_ACTOR, batch)
+
+
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     qt_app = QApplication(sys.argv[:1])
@@ -55,9 +136,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         db = open_database(f"sqlite:///{tmp}/screens.db")
         generate_demo(db, DEFAULT_ACTOR, 2000, seed=7)
+        # One Application for both languages: switching removes the Qt translator the first installed,
+        # so the English shots do not keep Qt's Chinese button texts.
+        app = Application(qt_app, Settings(f"{tmp}/settings.ini"), db)
         for language in ("zh_CN", "en"):
-            settings = Settings(f"{tmp}/settings-{language}.ini")
-            app = Application(qt_app, settings, db)
+            app.settings = Settings(f"{tmp}/settings-{language}.ini")
             app.apply_language(language)
             window = app.show_main_window()
             window.setGeometry(0, 0, 1400, 860)
@@ -75,6 +158,7 @@ def main() -> int:
             customer.tabs.setCurrentWidget(customer.transactions_tab)
             grab(qt_app, f"customer-transactions-{language}.png", customer)
             customer.close()
+            import_screens(qt_app, window, tmp, language)
             window.close()
             window.deleteLater()
             settle(qt_app, 100)
@@ -84,4 +168,9 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # PySide6 6.12's Signal.emit() loses a reference to True on each call, and CPython 3.11's last
+    # garbage collection then aborts (bool_dealloc). Everything is saved by now: leave without it.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -51,7 +51,7 @@ CONTACT_KIND = {
     ContactKind.VISIT.value: N_("Visit"),
     ContactKind.LETTER.value: N_("Letter"),
     ContactKind.FAX.value: N_("Fax"),
-    ContactKind.EMAIL.value: N_("E-mail"),
+    ContactKind.EMAIL.value: N_("E-mail message"),
     ContactKind.WECHAT.value: N_("WeChat"),
     ContactKind.MEETING.value: N_("Meeting"),
     ContactKind.OTHER.value: N_("Other"),

@@ -72,6 +72,10 @@ SORT_KEYS = {
     Column.UPDATED: "updated_at",
 }
 
+# The export's column for each column (app.services.exports.CUSTOMER_COLUMNS): the same keys as the
+# sort, so a list is exported as shown.
+EXPORT_KEYS = SORT_KEYS
+
 
 def _display(row: CustomerRow, column: Column) -> str:
     if column == Column.CODE:

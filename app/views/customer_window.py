@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 from app.db import DatabaseOpenError
 from app.dialogs.contact_dialog import CONTACT_NAME, contact_dialog
 from app.dialogs.form import FieldSpec, FormFields
+from app.dialogs.import_problems import target_title
 from app.dialogs.transaction_dialog import transaction_dialog
 from app.i18n import _, format_date, format_datetime, format_money, format_number
 from app.services import labels
@@ -41,6 +43,7 @@ from app.services.customers import (
     TransactionDetail,
 )
 from app.services.errors import ConcurrencyError, ServiceError, ValidationError
+from app.services.imports import ImportService, QualityFlag
 from app.views.settings import Settings
 
 BASIC_LEFT = [
@@ -162,11 +165,14 @@ class CustomerWindow(QMainWindow):
         settings: Settings,
         customer_id: uuid.UUID | None = None,
         parent: QWidget | None = None,
+        imports: ImportService | None = None,
     ) -> None:
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setObjectName("CustomerWindow")
         self._service = service
+        self._imports = imports or ImportService(service.db)
+        self.quality_flags: list[QualityFlag] = []
         self._actor = actor
         self._settings = settings
         self.customer_id = customer_id
@@ -187,6 +193,8 @@ class CustomerWindow(QMainWindow):
         column = QVBoxLayout(central)
         column.setContentsMargins(6, 4, 6, 6)
         column.addWidget(self.heading)
+        self._build_quality_banner()
+        column.addWidget(self.quality_banner)
         column.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self._build_basic()
@@ -205,6 +213,59 @@ class CustomerWindow(QMainWindow):
         self.load()
 
     # -- building
+
+    def _build_quality_banner(self) -> None:
+        """Values an import left out (an invalid e-mail, a wrong credit code), as typed, until dismissed."""
+        self.quality_banner = QFrame()
+        self.quality_banner.setObjectName("quality_banner")
+        self.quality_banner.setStyleSheet(
+            "#quality_banner { background: #FFF4CE; border: 1px solid #E0B000; border-radius: 3px; }"
+            "#quality_banner QLabel { color: #4a3800; }"
+        )
+        self.quality_text = QLabel()
+        self.quality_text.setObjectName("quality_text")
+        self.quality_text.setWordWrap(True)
+        self.quality_text.setTextFormat(Qt.TextFormat.PlainText)  # values as typed, never markup
+        self.quality_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.dismiss_button = QPushButton(_("Dismiss"))
+        self.dismiss_button.setObjectName("dismiss_flags")
+        self.dismiss_button.setToolTip(_("The values have been checked: stop showing this note."))
+        self.dismiss_button.clicked.connect(self.dismiss_quality_flags)
+        row = QHBoxLayout(self.quality_banner)
+        row.setContentsMargins(8, 6, 8, 6)
+        row.addWidget(self.quality_text, 1)
+        row.addWidget(self.dismiss_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.quality_banner.hide()
+
+    def _load_quality_flags(self) -> None:
+        self.quality_flags = (
+            self._imports.quality_flags(self._actor, self.customer_id) if self.customer_id is not None else []
+        )
+        if not self.quality_flags:
+            self.quality_banner.hide()
+            return
+        lines = [_("An import left out values that need checking:")]
+        for flag in self.quality_flags:
+            lines.append(
+                _("• {field}: “{value}” — {message} ({file}, row {row})").format(
+                    field=target_title(flag.field),
+                    value=flag.value,
+                    message=flag.message,
+                    file=flag.file,
+                    row=flag.row,
+                )
+            )
+        self.quality_text.setText("\n".join(lines))
+        self.quality_banner.show()
+
+    def dismiss_quality_flags(self) -> None:
+        try:
+            self._imports.dismiss_flags(self._actor, [flag.id for flag in self.quality_flags])
+        except (ServiceError, DatabaseOpenError) as exc:
+            QMessageBox.warning(self, _("Cannot save"), str(exc))
+            return
+        self.quality_flags = []
+        self.quality_banner.hide()
 
     def _build_basic(self) -> None:
         page = QWidget()
@@ -353,6 +414,7 @@ class CustomerWindow(QMainWindow):
         self.cooperation_years.setText(
             _("Years of cooperation: {years}").format(years=years) if years is not None else ""
         )
+        self._load_quality_flags()
         if not exists:
             return
         self._contacts = self._service.contacts(self._actor, self.customer_id)
@@ -425,6 +487,9 @@ class CustomerWindow(QMainWindow):
             ("customer", "update"): _("Customer changed"),
             ("customer", "delete"): _("Customer deleted"),
             ("customer", "restore"): _("Customer restored"),
+            ("customer", "import"): _("Customer imported"),
+            ("contact", "import"): _("Contact person imported"),
+            ("transaction", "import"): _("Transaction imported"),
             ("contact", "create"): _("Contact person added"),
             ("contact", "update"): _("Contact person changed"),
             ("contact", "delete"): _("Contact person removed"),

@@ -27,7 +27,7 @@ from app.services import labels
 from app.services.actor import Actor
 from app.services.customers import CustomerQuery, CustomerService
 from app.services.errors import ServiceError
-from app.views.customer_table_model import SORT_KEYS, Column, CustomerTableModel
+from app.views.customer_table_model import HEADERS, SORT_KEYS, Column, CustomerTableModel
 from app.views.settings import Settings
 
 SEARCH_DELAY_MS = 250
@@ -135,6 +135,8 @@ class CustomersPage(QWidget):
         header.setSectionsMovable(True)
         header.setHighlightSections(False)
         header.setStretchLastSection(True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
         self._default_widths()
 
         self.delete_button = QPushButton(_("Delete"))
@@ -395,6 +397,26 @@ class CustomersPage(QWidget):
             QMessageBox.warning(self, _("Cannot delete") if delete else _("Cannot restore"), str(exc))
             return False
         return True
+
+    def shown_columns(self) -> list[Column]:
+        """The columns the list shows, in the order they are shown (the user may move and hide them)."""
+        header = self.table.horizontalHeader()
+        logical = (header.logicalIndex(visual) for visual in range(header.count()))
+        return [Column(i) for i in logical if 0 <= i < len(Column) and not header.isSectionHidden(i)]
+
+    def _header_menu(self, pos) -> None:
+        """Right-click on the header: show or hide columns (what the list shows is what gets exported)."""
+        header = self.table.horizontalHeader()
+        shown = self.shown_columns()
+        menu = QMenu(self)
+        for visual in range(header.count()):
+            column = Column(header.logicalIndex(visual))
+            action = menu.addAction(_(HEADERS[column]))
+            action.setCheckable(True)
+            action.setChecked(column in shown)
+            action.setEnabled(column not in shown or len(shown) > 1)  # one column at least stays
+            action.toggled.connect(lambda on, c=column: header.setSectionHidden(c, not on))
+        menu.exec(header.mapToGlobal(pos))
 
     def _context_menu(self, pos) -> None:
         menu = QMenu(self)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget
 
@@ -12,12 +13,20 @@ from app import __version__
 from app.db import Database
 from app.dialogs.settings_dialog import SettingsDialog
 from app.i18n import _, current_language
+from app.services import exports
 from app.services.actor import Actor
 from app.services.customers import CustomerService
+from app.services.errors import Cancelled
+from app.services.imports import ImportService, ImportSummary
+from app.views import file_choice, import_actions
+from app.views.customer_table_model import EXPORT_KEYS
 from app.views.customer_window import CustomerWindow
 from app.views.customers_page import CustomersPage
+from app.views.import_history import ImportHistoryDialog
+from app.views.import_wizard import ImportWizard
 from app.views.qt_events import ChangeNotifier
 from app.views.settings import Settings
+from app.views.tasks import Task
 
 
 class MainWindow(QMainWindow):
@@ -31,6 +40,8 @@ class MainWindow(QMainWindow):
         self.actor = actor
         self.settings = settings
         self.service = CustomerService(db)
+        self.imports = ImportService(db)
+        self.export_task: Task | None = None
         self.undo_stack = QUndoStack(self)
         self.customer_windows: list[CustomerWindow] = []
 
@@ -71,6 +82,22 @@ class MainWindow(QMainWindow):
             _("&New customer"), QKeySequence.StandardKey.New, lambda: self.open_customer(None)
         )
         file_menu.addAction(self.new_action)
+        file_menu.addSeparator()
+        self.import_action = self._action(_("&Import…"), QKeySequence("Ctrl+I"), self.show_import_wizard)
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self._action(_("Import &history…"), None, self.show_import_history))
+        file_menu.addSeparator()
+        self.export_action = self._action(
+            _("&Export customer list…"), QKeySequence("Ctrl+E"), lambda: self.export("customers")
+        )
+        file_menu.addAction(self.export_action)
+        file_menu.addAction(
+            self._action(_("Export &transactions…"), None, lambda: self.export("transactions"))
+        )
+        file_menu.addAction(
+            self._action(_("Export contact &logs…"), None, lambda: self.export("contact-logs"))
+        )
+        file_menu.addAction(self._action(_("Save import &template…"), None, self.save_template))
         file_menu.addSeparator()
         settings_action = self._action(
             _("&Settings…"), QKeySequence.StandardKey.Preferences, self.show_settings
@@ -128,7 +155,9 @@ class MainWindow(QMainWindow):
                 window.activateWindow()
                 return window
         staff = self.service.staff(self.actor)
-        window = CustomerWindow(self.service, self.actor, staff, self.settings, customer_id)
+        window = CustomerWindow(
+            self.service, self.actor, staff, self.settings, customer_id, imports=self.imports
+        )
         window.destroyed.connect(lambda *_args, w=window: self.customer_windows.remove(w))
         self.customer_windows.append(window)
         window.show()
@@ -141,6 +170,97 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         self.customers_page.reload_filter_options()
         self.customers_page.refresh()
+
+    # -- import and export
+
+    def show_import_wizard(self) -> ImportWizard:
+        wizard = ImportWizard(self.db, self.actor, self.settings, self)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.imported.connect(self._imported)
+        wizard.undone.connect(self._import_undone)
+        wizard.open()
+        return wizard
+
+    def show_import_history(self) -> ImportHistoryDialog:
+        dialog = ImportHistoryDialog(self.db, self.actor, self.settings, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.undone.connect(self._import_undone)
+        dialog.open()
+        return dialog
+
+    def _imported(self, summary: ImportSummary) -> None:
+        # New industries, regions and tiers may have come in: the filters offer them too.
+        self.refresh()
+        self.statusBar().showMessage(
+            _("{file} was imported: {created} created, {updated} updated.").format(
+                file=summary.file, created=summary.created, updated=summary.updated
+            ),
+            10000,
+        )
+
+    def _import_undone(self, _summary) -> None:
+        self.refresh()
+        self.statusBar().showMessage(_("The import was undone."), 10000)
+
+    def export(self, what: str) -> Task | None:
+        """Export what the Customers page lists — its search, filters and sort (and, for the customer
+        list, its visible columns in their order) — to a file the user chooses."""
+        page = self.customers_page
+        query = page.model.query
+        names = {
+            "customers": (_("Export customer list"), _("Customers")),
+            "transactions": (_("Export transactions"), _("Transactions")),
+            "contact-logs": (_("Export contact logs"), _("Contact logs")),
+        }
+        title, name = names[what]
+        path = file_choice.choose_save(
+            self,
+            self.settings,
+            "export",
+            title,
+            f"{name} {date.today().isoformat()}.xlsx",
+            file_choice.table_filter(),
+        )
+        if path is None:
+            return None
+        if what == "customers":
+            columns = [EXPORT_KEYS[c] for c in page.shown_columns()]
+
+            def work(progress, cancelled):
+                return exports.export_customers(
+                    self.db, self.actor, path, query, columns, progress, cancelled
+                )
+        elif what == "transactions":
+
+            def work(progress, cancelled):
+                return exports.export_transactions(self.db, self.actor, path, query, progress, cancelled)
+        else:
+
+            def work(progress, cancelled):
+                return exports.export_contact_logs(self.db, self.actor, path, query, progress, cancelled)
+
+        task = Task(self, _("Exporting to {file}…").format(file=path.name), work)
+        task.finished.connect(lambda summary: self._task_ended(exports.describe(summary)))
+        task.failed.connect(self._export_failed)
+        self.export_task = task
+        task.start()
+        return task
+
+    def _task_ended(self, message: str) -> None:
+        self.export_task = None
+        self.statusBar().showMessage(message, 10000)
+
+    def _export_failed(self, exc: object) -> None:
+        if isinstance(exc, Cancelled):
+            self._task_ended(str(exc))
+            return
+        self._task_ended(_("Nothing was exported."))
+        import_actions.show_failure(self, _("Cannot export"), exc)
+
+    def save_template(self) -> None:
+        path = import_actions.save_template(self, self.settings)
+        if path is not None:
+            self.statusBar().showMessage(_("Template written to {file}.").format(file=path), 10000)
 
     # -- settings and the rest
 
@@ -167,6 +287,10 @@ class MainWindow(QMainWindow):
         if not self.close_customer_windows():
             event.ignore()
             return
+        if self.export_task is not None:
+            # A half-written export is removed by the export itself; its thread must end before the window.
+            self.export_task.cancel()
+            self.export_task.wait()
         self.settings.set_geometry("main_window", self.saveGeometry())
         self.settings.main_window_state = self.saveState()
         self.customers_page.save_state()

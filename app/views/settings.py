@@ -1,7 +1,8 @@
-"""Typed user settings over QSettings: language, window state, table layout and the last filter."""
+"""Typed user settings over QSettings: language, window state, table layout, the last filter and folders."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -19,7 +20,14 @@ _DEFAULTS: dict[str, Any] = {
     "customers/header": QByteArray(),
     "customers/filter": {},
     "customer_window/geometry": QByteArray(),
+    "import_wizard/geometry": QByteArray(),
+    "import_history/geometry": QByteArray(),
+    "folders/import": "",
+    "folders/export": "",
+    "imports/sources": "",  # JSON: [[batch id, path], …], oldest first
 }
+# Source files remembered for the import history's reports: as many as it lists.
+MAX_IMPORT_SOURCES = 200
 
 
 class Settings:
@@ -78,6 +86,31 @@ class Settings:
     @main_window_state.setter
     def main_window_state(self, value: QByteArray) -> None:
         self._set("main_window/state", value)
+
+    def last_folder(self, purpose: str) -> str:
+        """The folder a file was last chosen in for `purpose` ("import" or "export"); empty at first."""
+        return str(self._get(f"folders/{purpose}") or "")
+
+    def set_last_folder(self, purpose: str, folder: str) -> None:
+        self._set(f"folders/{purpose}", folder)
+
+    def _import_sources(self) -> dict[str, str]:
+        try:
+            pairs = json.loads(str(self._get("imports/sources") or "[]"))
+            return {str(batch): str(path) for batch, path in pairs}
+        except (ValueError, TypeError):
+            return {}  # a hand-edited or damaged entry: forgetting the paths loses nothing else
+
+    def import_source(self, batch_id: str) -> str:
+        """The file an import batch was read from, to save its report later; empty if unknown."""
+        return self._import_sources().get(batch_id, "")
+
+    def remember_import_source(self, batch_id: str, path: str) -> None:
+        sources = self._import_sources()
+        sources[batch_id] = path
+        # JSON, not a settings map: a map comes back sorted by key and the oldest could not be found.
+        pairs = list(sources.items())[-MAX_IMPORT_SOURCES:]
+        self._set("imports/sources", json.dumps(pairs, ensure_ascii=False))
 
     @property
     def customers_header(self) -> QByteArray:

@@ -61,7 +61,13 @@ class Task(QObject):
         self._worker.failed.connect(self._on_failure)
 
     def start(self) -> None:
+        # A first value starts the dialog's clock: without one Qt waits its default four seconds, not 300 ms.
+        self.dialog.setValue(0)
         self._thread.start()
+
+    def cancel(self) -> None:
+        """As the dialog's Cancel button: the work stops at its next check."""
+        self._cancel.set()
 
     @property
     def cancelled(self) -> bool:

@@ -93,3 +93,22 @@ def test_switching_language_rebuilds_the_window(qtbot, sqlite_db, tmp_path):
     assert settings.language == "zh_CN"
     assert i18n.current_language() == "zh_CN"
     chinese.close()
+
+
+def test_the_installed_pyside_keeps_its_references_on_emit():
+    # PySide6 6.12.0 lost a reference to True on every emit() from Python, and CPython 3.11 aborts
+    # ("bool_dealloc") once they are gone: after a few thousand searches in a long session.
+    import sys
+
+    from PySide6.QtCore import QObject, Signal
+
+    class Emitter(QObject):
+        bare = Signal()
+        number = Signal(int)
+
+    emitter = Emitter()
+    before = sys.getrefcount(True)
+    for i in range(500):
+        emitter.bare.emit()
+        emitter.number.emit(i)
+    assert sys.getrefcount(True) >= before - 10

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
@@ -20,6 +21,7 @@ from app.services.customers import (
 from app.views.customer_table_model import PAGE_SIZE, Column, CustomerTableModel
 from app.views.main_window import MainWindow
 from app.views.settings import Settings
+from tests.gui.conftest import shown_main_window
 
 COMPANIES = [
     ("北京华信科技有限公司", "华信", "key", "vip", "信息技术", "北京", "北京"),
@@ -53,16 +55,8 @@ def filled(service) -> CustomerService:
 
 
 @pytest.fixture
-def window(qtbot, filled, sqlite_db, tmp_path) -> MainWindow:
-    main = MainWindow(sqlite_db, DEFAULT_ACTOR, Settings(str(tmp_path / "settings.ini")))
-    main.show()
-    qtbot.waitExposed(main)
-    yield main
-    # Edits a test left unsaved would ask "save?" on close and wait for an answer forever.
-    for customer_window in list(main.customer_windows):
-        customer_window.dirty = False
-    main.close()
-    main.deleteLater()
+def window(qtbot, filled, sqlite_db, tmp_path) -> Iterator[MainWindow]:
+    yield from shown_main_window(qtbot, sqlite_db, tmp_path)
 
 
 def answer_next_message_box(button: QMessageBox.StandardButton) -> list[str]:
