@@ -38,6 +38,7 @@ from app.i18n import _, format_number
 from app.services import import_columns
 from app.services.actor import Actor
 from app.services.errors import Cancelled, ServiceError
+from app.services.import_columns import is_total_row
 from app.services.imports import (
     PREVIEW_ROWS,
     ImportOptions,
@@ -455,7 +456,11 @@ class MappingPage(_Page):
             name = QTableWidgetItem(info.column_name(index))
             name.setToolTip(info.column_name(index))
             self.table.setItem(index, 0, name)
-            samples = [row[index] for row in info.sample if index < len(row) and row[index].strip()]
+            samples = [
+                row[index]
+                for row in info.sample
+                if index < len(row) and row[index].strip() and not is_total_row(row)
+            ]
             sample = QTableWidgetItem("  ·  ".join(samples[:SAMPLE_VALUES]))
             sample.setToolTip("\n".join(samples[:10]))
             self.table.setItem(index, 1, sample)
@@ -786,6 +791,13 @@ class PreviewPage(_Page):
         self.table.setVerticalHeaderLabels([str(first + r) for r in range(len(info.sample))])
         for r, row in enumerate(info.sample):
             number = first + r
+            if is_total_row(row):  # 合计 / 备注 lines are left out: shown greyed, with the reason
+                for c in range(width):
+                    item = QTableWidgetItem(row[c] if c < len(row) else "")
+                    item.setForeground(QBrush(QColor("#888888")))
+                    item.setToolTip(_("Left out: a total or note line, not a record."))
+                    self.table.setItem(r, c, item)
+                continue
             found = by_row.get(number, [])
             cell_problems: dict[int, list] = {}
             row_problems = []

@@ -480,3 +480,22 @@ def test_save_the_import_template(qtbot, window, tmp_path, monkeypatch):
     layout = ImportService(window.db).inspect(DEFAULT_ACTOR, target, ImportOptions())
     assert layout.header_row == 3  # the template reads back: title, groups, then the header
     assert "name" in layout.mapping.values()
+
+
+def test_a_total_line_under_the_table_is_shown_greyed_and_left_out(qtbot, window, tmp_path):
+    path = tmp_path / "with-total.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("客户")
+    ws.write_row(0, 0, ["客户名称", "年营业额"])
+    ws.write_row(1, 0, ["北京华信科技有限公司", 100])
+    ws.write_row(2, 0, ["合计", 100])
+    book.close()
+    wizard = go_to_preview(qtbot, window, path)
+    page = wizard.preview_page
+    assert page.count_labels["rows_read"].text() == "1"
+    total = page.table.item(1, 0)
+    assert total.text() == "合计"
+    assert "total" in total.toolTip()
+    mapping_samples = wizard.mapping_page.table.item(0, 1).text()
+    assert mapping_samples == "北京华信科技有限公司"  # the total is no sample value of the name column
+    wizard.reject()
