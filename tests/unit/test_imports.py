@@ -1093,3 +1093,17 @@ def test_the_json_summary_of_an_import_that_wrote_nothing(imports, tmp_path):
     assert data["batch"] is None
     assert data["created"] == 0
     assert len(data["errors"]) == 1
+
+
+def test_an_excel_97_workbook_imports(imports, customers):
+    # tests/data/customers-excel97.xls was written once with xlwt (BIFF8, as Excel 97-2003 saves):
+    # a merged title row, the header, two customers and a total line.
+    path = Path(__file__).parents[1] / "data" / "customers-excel97.xls"
+    summary = run(imports, path)
+    assert (summary.created, summary.problems) == (2, [])
+    huaxin = by_name(customers, "北京华信科技有限公司")
+    assert (huaxin.founded, huaxin.annual_revenue) == (date(2019, 3, 5), Decimal("1200000.00"))
+    assert [c.data.mobile for c in customers.contacts(DEFAULT_ACTOR, huaxin.id)] == ["13800138000"]
+    mingde = by_name(customers, "上海明德贸易有限公司")
+    assert (mingde.founded, mingde.annual_revenue) == (date(2008, 11, 20), Decimal("355000.00"))
+    assert [c.data.phone for c in customers.contacts(DEFAULT_ACTOR, mingde.id)] == ["021-62345678"]
