@@ -3,7 +3,9 @@ and an import's report as a copy of its source with the problems beside each row
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -172,7 +174,8 @@ def write_table(
             _("Cannot write {file}: {reason}").format(file=path.name, reason=exc.strerror or exc)
         ) from None
     except BaseException:
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a workbook still being packed is removed when it is done
+            partial.unlink(missing_ok=True)
         raise
     if progress is not None:
         progress(count, max(count, total))
@@ -257,9 +260,53 @@ def _write_xlsx(
                     ws.write_number(count, index, value, formats[kind])
             tick(count, total)
         ws.autofilter(0, 0, max(count, 1), len(columns) - 1)
-    finally:
-        book.close()
+    except BaseException:
+        _discard(book, path)
+        raise
+    _close_watched(book, path, tick, count, total)
     return count
+
+
+def _discard(book, path: Path, packed: threading.Event | None = None) -> None:
+    """Let a workbook that is not wanted (cancelled, failed) finish packing in the background, which
+    also removes XlsxWriter's temporary files, then delete it: the user does not wait for it."""
+
+    def close_and_delete() -> None:
+        if packed is not None:
+            packed.wait()
+        else:
+            with contextlib.suppress(Exception):
+                book.close()
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+
+    threading.Thread(target=close_and_delete, name="xlsx-discard", daemon=True).start()
+
+
+def _close_watched(book, path: Path, tick: _Ticker, count: int, total: int) -> None:
+    """XlsxWriter's close() packs the workbook, a few seconds for 100,000 rows that nothing can
+    interrupt: it runs in a thread while this one keeps reporting progress and answering Cancel at
+    once. A cancelled workbook is finished in the background, then its temporary file removed."""
+    finished = threading.Event()
+    failure: list[BaseException] = []
+
+    def close() -> None:
+        try:
+            book.close()
+        except BaseException as exc:
+            failure.append(exc)
+        finally:
+            finished.set()
+
+    threading.Thread(target=close, name="xlsx-close", daemon=True).start()
+    while not finished.wait(PROGRESS_SECONDS):
+        try:
+            tick(count, total)
+        except Cancelled:
+            _discard(book, path, packed=finished)
+            raise
+    if failure:
+        raise failure[0]
 
 
 # ---------------------------------------------------------------- what can be exported

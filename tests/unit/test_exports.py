@@ -209,3 +209,40 @@ def test_contact_logs_export_and_round_trip(db, tmp_path):
     assert rows[1][10] == datetime(2024, 6, 1)
     again = service.import_file(A, path, ImportOptions(kind="contact-logs"))
     assert (again.created, again.skipped) == (0, 1)
+
+
+def test_cancel_while_the_workbook_is_being_packed_answers_at_once(sqlite_db, tmp_path, monkeypatch):
+    import threading
+    import time
+
+    import xlsxwriter
+
+    _customers(sqlite_db)
+    monkeypatch.setattr(exports, "PROGRESS_SECONDS", 0.05)
+    real_close = xlsxwriter.Workbook.close
+    packing = threading.Event()
+
+    def slow_close(book):
+        packing.set()
+        time.sleep(1.5)  # as packing 100,000 rows takes
+        return real_close(book)
+
+    monkeypatch.setattr(xlsxwriter.Workbook, "close", slow_close)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    started = []
+
+    def cancelled() -> bool:
+        if packing.is_set() and not started:
+            started.append(time.monotonic())
+        return packing.is_set()
+
+    with pytest.raises(Cancelled):
+        exports.export_customers(
+            sqlite_db, A, folder / "c.xlsx", CustomerQuery(), ["code"], cancelled=cancelled
+        )
+    assert time.monotonic() - started[0] < 0.5  # not the 1.5 s the packing takes
+    deadline = time.monotonic() + 5
+    while list(folder.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(folder.iterdir()) == []  # finished in the background, then removed
