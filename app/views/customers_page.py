@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -66,6 +67,7 @@ class CustomersPage(QWidget):
     open_requested = Signal(object)  # a customer id, or None for a new customer
     status_changed = Signal(str)
     hint = Signal(str)  # a passing message, e.g. how to undo what was just done
+    import_requested = Signal()
 
     def __init__(
         self,
@@ -172,7 +174,10 @@ class CustomersPage(QWidget):
         bottom.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.table, 1)
+        self.list_area = QStackedWidget()
+        self.list_area.addWidget(self.table)
+        self.list_area.addWidget(self._empty_hint())
+        layout.addWidget(self.list_area, 1)
         layout.addLayout(bottom)
 
         self._build_actions()
@@ -185,6 +190,33 @@ class CustomersPage(QWidget):
         self.table.setSortingEnabled(True)  # asks the model to sort as it already does: no new read
 
     # -- set-up
+
+    def _empty_hint(self) -> QWidget:
+        """What a new database shows instead of an empty table: where customers come from."""
+        hint = QWidget()
+        hint.setObjectName("empty_hint")
+        text = QLabel(
+            _("No customers yet. Bring in the Excel sheet you keep them in, or enter the first one by hand.")
+        )
+        text.setWordWrap(True)
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        import_button = QPushButton(_("Import from Excel… (Ctrl+I)"))
+        import_button.setObjectName("empty_import")
+        import_button.clicked.connect(self.import_requested)
+        new_button = QPushButton(_("New customer (Ctrl+N)"))
+        new_button.setObjectName("empty_new")
+        new_button.clicked.connect(lambda: self.open_requested.emit(None))
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(import_button)
+        buttons.addWidget(new_button)
+        buttons.addStretch(1)
+        column = QVBoxLayout(hint)
+        column.addStretch(1)
+        column.addWidget(text)
+        column.addLayout(buttons)
+        column.addStretch(2)
+        return hint
 
     def _default_widths(self) -> None:
         widths = {
@@ -322,6 +354,14 @@ class CustomersPage(QWidget):
         else:
             text = _("Customers: {count}").format(count=count)
         self.status_changed.emit(text)
+        # Only an unfiltered, empty list of live customers is a database without customers.
+        empty = (
+            not self.model.counting
+            and self.model.rowCount() == 0
+            and not self.model.query.deleted
+            and not any(self.filter_values().values())
+        )
+        self.list_area.setCurrentIndex(1 if empty else 0)
 
     def refresh(self) -> None:
         """Re-read after a write, keeping the scroll position and the selected customer if possible."""

@@ -47,6 +47,7 @@ class MainWindow(QMainWindow):
 
         self.customers_page = CustomersPage(self.service, actor, settings, self.undo_stack, self)
         self.customers_page.open_requested.connect(self.open_customer)
+        self.customers_page.import_requested.connect(self.show_import_wizard)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.customers_page)
         self.setCentralWidget(self.pages)

@@ -499,3 +499,24 @@ def test_a_total_line_under_the_table_is_shown_greyed_and_left_out(qtbot, window
     mapping_samples = wizard.mapping_page.table.item(0, 1).text()
     assert mapping_samples == "北京华信科技有限公司"  # the total is no sample value of the name column
     wizard.reject()
+
+
+def test_an_empty_database_shows_where_customers_come_from(qtbot, sqlite_db, tmp_path):
+    gen = shown_main_window(qtbot, sqlite_db, tmp_path)
+    window = next(gen)
+    page = window.customers_page
+    hint = page.findChild(QPushButton, "empty_import").parentWidget()
+    assert page.list_area.currentWidget() is hint  # not an empty table
+    page.findChild(QPushButton, "empty_import").click()
+    wizard = window.findChild(QWizard)
+    qtbot.waitUntil(lambda: wizard is not None and wizard.isVisible())
+    wizard.reject()
+    # The first customer arrives: the table takes the hint's place.
+    CustomerService(sqlite_db).create(DEFAULT_ACTOR, CustomerInput(name="北京华信科技有限公司"))
+    qtbot.waitUntil(lambda: page.list_area.currentWidget() is page.table)
+    # A search that finds nothing is an empty result, not an empty database.
+    page.search.setText("不存在的公司")
+    page.apply_filters()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 0 and not page.model.counting)
+    assert page.list_area.currentWidget() is page.table
+    next(gen, None)

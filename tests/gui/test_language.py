@@ -29,7 +29,7 @@ from app.views.main_window import MainWindow
 from app.views.settings import Settings
 
 # Words that stay as they are in a Chinese interface: names, codes, the tier "VIP", credit grades.
-ALLOWED = {"ClientDesk", "VIP", "AAA", "AA", "A", "B", "C", "Administrator", "Ctrl"}
+ALLOWED = {"ClientDesk", "Excel", "VIP", "AAA", "AA", "A", "B", "C", "Administrator", "Ctrl"}  # names, codes, keys
 ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
 PLACEHOLDER = re.compile(r"\{\w*\}")
 
