@@ -338,7 +338,8 @@ def clean_transaction(data: TransactionInput) -> TransactionInput:
 # ---------------------------------------------------------------- helpers
 
 
-def _history_text(value) -> str:
+def history_text(value) -> str:
+    """A field's value as the change history keeps it."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -380,7 +381,7 @@ def _diff(row, data, names) -> list[tuple[str, str, str]]:
     for name in names:
         old, new = getattr(row, name), getattr(data, name)
         if old != new:
-            changes.append((name, _history_text(old), _history_text(new)))
+            changes.append((name, history_text(old), history_text(new)))
     return changes
 
 
@@ -504,6 +505,10 @@ class CustomerService:
                 Customer.manager_id.in_(select(Staff.id).where(Staff.name == query.manager_name))
             )
         return stmt
+
+    def matching_ids(self, actor: Actor, query: CustomerQuery) -> Select:
+        """The ids of the customers a query lists, to select other rows by (an export's transactions)."""
+        return self._filtered(select(Customer.id), query)
 
     def count(self, actor: Actor, query: CustomerQuery) -> int:
         stmt = self._filtered(select(func.count()).select_from(Customer), query)
@@ -953,7 +958,7 @@ class CustomerService:
                 entity,
                 row.id,
                 "create",
-                [(summary, "", _history_text(getattr(clean, summary)))],
+                [(summary, "", history_text(getattr(clean, summary)))],
             )
             return row
         row = session.get(model, child_id)
@@ -964,7 +969,7 @@ class CustomerService:
         changes = _diff(row, clean, names)
         if not changes:
             return row  # OK pressed without an edit: no new version, no empty history line
-        label = _history_text(getattr(row, summary))
+        label = history_text(getattr(row, summary))
         for name, _old, _new in changes:
             setattr(row, name, getattr(clean, name))
         row.updated_at = utcnow()
@@ -1015,7 +1020,7 @@ class CustomerService:
             entity,
             row.id,
             "delete",
-            [(summary, _history_text(getattr(row, summary)), "")],
+            [(summary, history_text(getattr(row, summary)), "")],
         )
 
     # -- transactions

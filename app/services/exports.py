@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,7 +22,8 @@ from app.services import labels
 from app.services.actor import Actor
 from app.services.customers import CustomerQuery, CustomerService
 from app.services.errors import Cancelled, ServiceError
-from app.services.imports import Problem
+from app.services.imports import Problem, local_wall_clock
+from app.services.progress import IsCancelled, Progress, Ticker
 from app.services.sheets import CellError, open_workbook
 
 PROGRESS_SECONDS = 0.2
@@ -31,9 +31,6 @@ WIDTH_SAMPLE = 200  # rows looked at to size the columns
 MAX_WIDTH = 60
 CSV_ENCODING = "utf-8-sig"  # the BOM makes Excel read the Chinese correctly
 FORMATS = ("xlsx", "csv")
-
-Progress = Callable[[int, int], None]
-IsCancelled = Callable[[], bool]
 
 
 @dataclass(frozen=True)
@@ -49,11 +46,6 @@ class ExportColumn:
     @property
     def getter(self) -> Callable:
         return self.value if self.value is not None else attrgetter(self.key)
-
-
-def _local(moment: datetime | None) -> datetime | None:
-    """Excel has no time zones: a stored UTC time is written as the local time people saw."""
-    return moment.astimezone().replace(tzinfo=None) if moment is not None else None
 
 
 CUSTOMER_COLUMNS = {
@@ -72,7 +64,7 @@ CUSTOMER_COLUMNS = {
         ExportColumn("email", N_("E-mail")),
         ExportColumn("uscc", N_("Unified social credit code")),
         ExportColumn("founded", N_("Founded"), "date"),
-        ExportColumn("updated_at", N_("Last changed"), "datetime", lambda r: _local(r.updated_at)),
+        ExportColumn("updated_at", N_("Last changed"), "datetime", lambda r: local_wall_clock(r.updated_at)),
     )
 }
 DEFAULT_CUSTOMER_COLUMNS = (
@@ -96,22 +88,6 @@ DEFAULT_CUSTOMER_COLUMNS = (
 class ExportSummary:
     path: Path
     rows: int
-    cancelled: bool = False
-
-
-class _Ticker:
-    def __init__(self, progress: Progress | None, cancelled: IsCancelled | None) -> None:
-        self._progress, self._cancelled, self._last = progress, cancelled, 0.0
-
-    def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - self._last < PROGRESS_SECONDS:
-            return
-        self._last = now
-        if self._cancelled is not None and self._cancelled():
-            raise Cancelled(_("The export was cancelled."))
-        if self._progress is not None:
-            self._progress(done, total)
 
 
 def file_format(path: Path) -> str:
@@ -152,7 +128,7 @@ def write_table(
     export never leaves a half-written file where the user expects a whole one."""
     path = Path(path)
     kind = file_format(path)
-    tick = _Ticker(progress, cancelled)
+    tick = Ticker(progress, cancelled, _("The export was cancelled."), PROGRESS_SECONDS)
     partial = path.with_name(f".{path.name}.partial")
     try:
         if kind == "csv":
@@ -182,7 +158,7 @@ def write_table(
     return ExportSummary(path, count)
 
 
-def _write_csv(path: Path, columns: list[ExportColumn], rows: Iterable, total: int, tick: _Ticker) -> int:
+def _write_csv(path: Path, columns: list[ExportColumn], rows: Iterable, total: int, tick: Ticker) -> int:
     count = 0
     with path.open("w", encoding=CSV_ENCODING, newline="") as handle:
         writer = csv.writer(handle)
@@ -205,7 +181,7 @@ def _write_csv(path: Path, columns: list[ExportColumn], rows: Iterable, total: i
 
 
 def _write_xlsx(
-    path: Path, sheet: str, columns: list[ExportColumn], rows: Iterable, total: int, tick: _Ticker
+    path: Path, sheet: str, columns: list[ExportColumn], rows: Iterable, total: int, tick: Ticker
 ) -> int:
     import xlsxwriter
 
@@ -283,7 +259,7 @@ def _discard(book, path: Path, packed: threading.Event | None = None) -> None:
     threading.Thread(target=close_and_delete, name="xlsx-discard", daemon=True).start()
 
 
-def _close_watched(book, path: Path, tick: _Ticker, count: int, total: int) -> None:
+def _close_watched(book, path: Path, tick: Ticker, count: int, total: int) -> None:
     """XlsxWriter's close() packs the workbook, a few seconds for 100,000 rows that nothing can
     interrupt: it runs in a thread while this one keeps reporting progress and answering Cancel at
     once. A cancelled workbook is finished in the background, then its temporary file removed."""
@@ -336,11 +312,26 @@ def export_customers(
     return write_table(Path(path), _("Customers"), chosen, rows, total, progress, cancelled)
 
 
-def _customer_filter(stmt, query: CustomerQuery | None, db: Database):
+def _export_statement(
+    db: Database,
+    actor: Actor,
+    path: str | Path,
+    sheet: str,
+    columns: list[ExportColumn],
+    stmt,
+    query: CustomerQuery | None,
+    progress: Progress | None,
+    cancelled: IsCancelled | None,
+) -> ExportSummary:
+    """Rows of `stmt` (joined to Customer) for the customers the query lists, all live ones without one."""
     if query is None:
-        return stmt.where(Customer.deleted_at.is_(None))
-    ids = CustomerService(db)._filtered(select(Customer.id), query)
-    return stmt.where(Customer.id.in_(ids.scalar_subquery()))
+        stmt = stmt.where(Customer.deleted_at.is_(None))
+    else:
+        ids = CustomerService(db).matching_ids(actor, query)
+        stmt = stmt.where(Customer.id.in_(ids.scalar_subquery()))
+    with db.session() as session:
+        total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    return write_table(Path(path), sheet, columns, _stream(db, stmt), total, progress, cancelled)
 
 
 TRANSACTION_COLUMNS = [
@@ -362,7 +353,7 @@ TRANSACTION_COLUMNS = [
 CONTACT_LOG_COLUMNS = [
     ExportColumn("customer_code", N_("Customer code")),
     ExportColumn("customer_name", N_("Company name")),
-    ExportColumn("occurred_at", N_("Date and time"), "datetime", lambda r: _local(r.occurred_at)),
+    ExportColumn("occurred_at", N_("Date and time"), "datetime", lambda r: local_wall_clock(r.occurred_at)),
     ExportColumn("kind", N_("Type"), value=lambda r: labels.label(labels.CONTACT_KIND, r.kind)),
     ExportColumn("staff", N_("Staff")),
     ExportColumn("contact_person", N_("Contact person")),
@@ -404,11 +395,8 @@ def export_transactions(
         .where(Transaction.deleted_at.is_(None))
         .order_by(Transaction.occurred_on.desc(), Customer.code)
     )
-    stmt = _customer_filter(stmt, query, db)
-    with db.session() as session:
-        total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    return write_table(
-        Path(path), _("Transactions"), TRANSACTION_COLUMNS, _stream(db, stmt), total, progress, cancelled
+    return _export_statement(
+        db, actor, path, _("Transactions"), TRANSACTION_COLUMNS, stmt, query, progress, cancelled
     )
 
 
@@ -440,11 +428,8 @@ def export_contact_logs(
         .where(ContactLog.deleted_at.is_(None))
         .order_by(ContactLog.occurred_at.desc())
     )
-    stmt = _customer_filter(stmt, query, db)
-    with db.session() as session:
-        total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    return write_table(
-        Path(path), _("Contact logs"), CONTACT_LOG_COLUMNS, _stream(db, stmt), total, progress, cancelled
+    return _export_statement(
+        db, actor, path, _("Contact logs"), CONTACT_LOG_COLUMNS, stmt, query, progress, cancelled
     )
 
 

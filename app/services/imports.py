@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -55,9 +54,11 @@ from app.services.customers import (
     CUSTOMER_TEXT_LIMITS,
     INPUT_FIELDS,
     CustomerInput,
+    history_text,
     refresh_customer_search,
 )
-from app.services.errors import Cancelled, NotFoundError, ServiceError
+from app.services.errors import NotFoundError, ServiceError
+from app.services.progress import IsCancelled, Progress, Ticker
 from app.services.sheets import SourceError, Workbook, column_letter, open_workbook
 from app.services.validation import normalize_email, normalize_uscc
 
@@ -76,9 +77,6 @@ HEADER_SCALE = {
 MONEY_FIELDS = {"registered_capital", "annual_revenue", "amount", "profit"}
 CONTACT_FIELDS = ("name", "title", "mobile", "phone", "email", "wechat", "birthday")
 NAME_BRACKETS = str.maketrans({"（": "(", "）": ")", "【": "[", "】": "]"})
-
-Progress = Callable[[int, int], None]
-IsCancelled = Callable[[], bool]
 
 
 # ---------------------------------------------------------------- plain data
@@ -265,29 +263,8 @@ def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
         yield items[start : start + size]
 
 
-class _Ticker:
-    """progress() at most every PROGRESS_SECONDS, cancelled() checked as often."""
-
-    def __init__(self, progress: Progress | None, cancelled: IsCancelled | None) -> None:
-        self._progress = progress
-        self._cancelled = cancelled
-        self._last = 0.0
-        self._done, self._total = 0, 0
-
-    def __call__(self, done: int, total: int, force: bool = False) -> None:
-        self._done, self._total = done, total
-        now = time.monotonic()
-        if not force and now - self._last < PROGRESS_SECONDS:
-            return
-        self._last = now
-        if self._cancelled is not None and self._cancelled():
-            raise Cancelled(_("The import was cancelled; nothing was changed."))
-        if self._progress is not None:
-            self._progress(done, total)
-
-    def alive(self) -> None:
-        """Between counted steps (a lookup, a commit): check Cancel and report the same progress again."""
-        self(self._done, self._total)
+def _ticker(progress: Progress | None, cancelled: IsCancelled | None) -> Ticker:
+    return Ticker(progress, cancelled, _("The import was cancelled; nothing was changed."), PROGRESS_SECONDS)
 
 
 def _header_scale(header: str) -> Decimal:
@@ -427,7 +404,7 @@ class ImportService:
             raise ServiceError(_("Unknown import mode: {mode}.").format(mode=options.mode))
         if options.on_duplicate not in ON_DUPLICATE:
             raise ServiceError(_("Unknown duplicate handling: {value}.").format(value=options.on_duplicate))
-        tick = _Ticker(progress, cancelled)
+        tick = _ticker(progress, cancelled)
         path = Path(path)
         with open_workbook(path) as book:
             sheet = book.sheet(options.sheet)
@@ -508,7 +485,7 @@ class ImportService:
             summary.written = False
             summary.skipped = 0
             return summary
-        tick = _Ticker(progress, cancelled)
+        tick = _ticker(progress, cancelled)
         with self.db.session() as session:
             # The database may have changed since the preview: duplicates are looked for again.
             _Matcher(session, options.kind, tick).match(plan)
@@ -892,10 +869,10 @@ def _merge_customers(plan: ImportPlan) -> None:
 class _Matcher:
     """Links each record to its customer (children) or to the customer it duplicates (customers)."""
 
-    def __init__(self, session: Session, kind: str, tick: _Ticker | None = None) -> None:
+    def __init__(self, session: Session, kind: str, tick: Ticker | None = None) -> None:
         self.session = session
         self.kind = kind
-        self.tick = tick or _Ticker(None, None)
+        self.tick = tick or _ticker(None, None)
 
     def _lookup(self, column, wanted: set) -> dict:
         found: dict = defaultdict(list)
@@ -1014,7 +991,7 @@ class _Matcher:
                 ContactLog.customer_id.in_(customer_ids), ContactLog.deleted_at.is_(None)
             )
         ):
-            yield (customer_id, _local_naive(at), summary), row_id
+            yield (customer_id, local_wall_clock(at), summary), row_id
 
     def _link_staff(self, plan: ImportPlan) -> None:
         """Contact logs name their staff, as people are called; an unknown name is a warning."""
@@ -1061,7 +1038,8 @@ class _Matcher:
 
 def _warn(plan: ImportPlan, record: Record, name: str, value: str, message: str) -> None:
     problem = Problem("warning", plan.layout.sheet, record.row, "", name, value, message)
-    if problem not in plan.problems:
+    # The matcher runs again at run(): the record's own short list tells whether it was said already.
+    if problem not in record.warnings:
         plan.problems.append(problem)
         record.warnings.append(problem)
 
@@ -1075,9 +1053,9 @@ def _staff_by_name(session: Session) -> dict[str, uuid.UUID]:
     }
 
 
-def _local_naive(moment: datetime) -> datetime:
-    """A stored UTC time as the local wall-clock time a spreadsheet would show."""
-    return moment.astimezone().replace(tzinfo=None)
+def local_wall_clock(moment: datetime | None) -> datetime | None:
+    """A stored UTC time as the local wall-clock time a spreadsheet shows (Excel has no time zones)."""
+    return moment.astimezone().replace(tzinfo=None) if moment is not None else None
 
 
 def _as_utc(moment: datetime) -> datetime:
@@ -1094,7 +1072,7 @@ class _Writer:
     """Writes a plan inside the caller's transaction, recording each record in the batch."""
 
     def __init__(
-        self, session: Session, actor: Actor, batch: ImportBatch, plan: ImportPlan, tick: _Ticker
+        self, session: Session, actor: Actor, batch: ImportBatch, plan: ImportPlan, tick: Ticker
     ) -> None:
         self.session = session
         self.actor = actor
@@ -1109,6 +1087,11 @@ class _Writer:
         self.now = utcnow()
         self.total = len(plan.records)
         self.done = 0
+
+    def _warn(self, record: Record, name: str, value: str, message: str) -> None:
+        problem = Problem("warning", self.plan.layout.sheet, record.row, "", name, value, message)
+        self.problems.append(problem)
+        record.warnings.append(problem)
 
     def _step(self, count: int = 1) -> None:
         self.done += count
@@ -1147,7 +1130,7 @@ class _Writer:
             }
         )
 
-    def _log(self, customer_id, entity: str, entity_id, action: str, changes=None) -> dict:
+    def _log(self, customer_id, entity: str, entity_id, action: str, changes=None) -> list[dict]:
         return [
             {
                 "id": uuid.uuid4(),
@@ -1175,19 +1158,14 @@ class _Writer:
                 record.values["manager_id"] = staff.get(manager)
                 if record.values["manager_id"] is None:
                     del record.values["manager_id"]
-                    problem = Problem(
-                        "warning",
-                        self.plan.layout.sheet,
-                        record.row,
-                        "",
+                    self._warn(
+                        record,
                         "manager_id",
                         manager,
                         _("No staff member is named {name}; the account manager was left empty.").format(
                             name=manager
                         ),
                     )
-                    self.problems.append(problem)
-                    record.warnings.append(problem)
         codes = self._codes(new)
         keys = self._search_keys(len(new))
         self.total = len(new) + len(dupes)
@@ -1283,19 +1261,14 @@ class _Writer:
         codes, seen = [], set()
         for record, code in zip(records, wanted, strict=True):
             if code and (code in taken or code in seen):
-                problem = Problem(
-                    "warning",
-                    self.plan.layout.sheet,
-                    record.row,
-                    "",
+                self._warn(
+                    record,
                     "code",
                     code,
                     _("Customer code {code} is already used; the customer was given a new code.").format(
                         code=code
                     ),
                 )
-                self.problems.append(problem)
-                record.warnings.append(problem)
                 code = ""
             seen.add(code)
             codes.append(code)
@@ -1367,7 +1340,7 @@ class _Writer:
                     "customer",
                     row.id,
                     "update",
-                    [(k, _history(old), _history(new)) for k, old, new in changes],
+                    [(k, history_text(old), history_text(new)) for k, old, new in changes],
                 ),
             )
         for contact in contacts:
@@ -1432,7 +1405,7 @@ class _Writer:
                     entity,
                     row.id,
                     "update",
-                    [(k, _history(old), _history(new)) for k, old, new in changes],
+                    [(k, history_text(old), history_text(new)) for k, old, new in changes],
                 ),
             )
         self.customer_of_row[record.row] = record.customer_id
@@ -1535,16 +1508,6 @@ def _from_json(value):
     return value
 
 
-def _history(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
 # ---------------------------------------------------------------- undo
 
 
@@ -1637,7 +1600,7 @@ class _Undo:
             )
             return
         before = {k: _from_json(v) for k, v in json.loads(item.before).items()}
-        changes = [(k, _history(getattr(row, k)), _history(v)) for k, v in before.items()]
+        changes = [(k, history_text(getattr(row, k)), history_text(v)) for k, v in before.items()]
         for key, value in before.items():
             setattr(row, key, value)
         row.updated_at = utcnow()
