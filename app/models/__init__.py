@@ -5,12 +5,23 @@ from app.models.contact_log import ContactLog
 from app.models.customer import ChangeLog, ContactPerson, Counter, Customer, CustomerSearch, Transaction
 from app.models.imports import ImportBatch, ImportIssue, ImportItem, ImportMapping
 from app.models.staff import ADMIN_STAFF_ID, DEFAULT_DEPARTMENT_ID, Department, Staff
+from app.models.tier import (
+    Complaint,
+    OfficeSetting,
+    TierEvaluation,
+    TierHistory,
+    TierOverride,
+    TierProposal,
+    TierRuleSet,
+    TierRuleVersion,
+)
 
 __all__ = [
     "ADMIN_STAFF_ID",
     "DEFAULT_DEPARTMENT_ID",
     "Base",
     "ChangeLog",
+    "Complaint",
     "ContactLog",
     "ContactPerson",
     "Counter",
@@ -22,8 +33,15 @@ __all__ = [
     "ImportItem",
     "ImportMapping",
     "Money",
+    "OfficeSetting",
     "Staff",
     "SyncedMixin",
+    "TierEvaluation",
+    "TierHistory",
+    "TierOverride",
+    "TierProposal",
+    "TierRuleSet",
+    "TierRuleVersion",
     "Transaction",
     "utcnow",
 ]

@@ -62,6 +62,9 @@ class Customer(SyncedMixin, Base):
     competitors: Mapped[str] = mapped_column(Text, nullable=False, default="")
     lost_reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
     notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # Manual ratings 1–5 that tier rules weigh: future potential (潜力) and market influence (影响力).
+    potential_rating: Mapped[int | None] = mapped_column(Integer)
+    influence_rating: Mapped[int | None] = mapped_column(Integer)
 
     # Staff (归属)
     manager_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("staff.id"), index=True)

@@ -74,6 +74,8 @@ class CustomerInput:
     competitors: str = ""
     lost_reason: str = ""
     notes: str = ""
+    potential_rating: int | None = None  # 1–5, weighed by tier rules
+    influence_rating: int | None = None
     manager_id: uuid.UUID | None = None
     department_id: uuid.UUID | None = None
     registered_on: date | None = None
@@ -290,6 +292,10 @@ def clean_customer(data: CustomerInput) -> CustomerInput:
         errors["employees"] = _("{field} must be a whole number of 0 or more.").format(
             field=field_label("employees")
         )
+    for name in ("potential_rating", "influence_rating"):
+        rating = values[name]
+        if rating is not None and (not isinstance(rating, int) or not 1 <= rating <= 5):
+            errors[name] = _("{field} must be a whole number from 1 to 5.").format(field=field_label(name))
     if values["founded"] and values["founded"] > date.today():
         errors["founded"] = _("{field} is in the future.").format(field=field_label("founded"))
     if errors:

@@ -12,6 +12,7 @@ from app.models.enums import (
     PaymentMethod,
     StaffRole,
 )
+from app.services.tier_rules import ABC_PRESET, RFM_PRESET
 
 CATEGORY = {
     Category.TARGET.value: N_("Target"),
@@ -25,6 +26,12 @@ TIER = {
     DefaultTier.IMPORTANT.value: N_("Important"),
     DefaultTier.NORMAL.value: N_("Normal"),
     DefaultTier.POTENTIAL.value: N_("Prospect"),  # "Potential" is already a category
+}
+# Every tier a preset names (RFM's segments, ABC's classes) besides the default four: lists and
+# reports show a stored tier key by these names.
+TIER_NAMES = {
+    **TIER,
+    **{preset_tier.key: preset_tier.label for preset_tier in (*RFM_PRESET.tiers, *ABC_PRESET.tiers)},
 }
 ENTERPRISE_NATURE = {
     EnterpriseNature.STATE_OWNED.value: N_("State-owned"),
@@ -97,6 +104,8 @@ FIELDS = {
     "competitors": N_("Competitors' dealings"),
     "lost_reason": N_("Reason lost"),
     "notes": N_("Notes"),
+    "potential_rating": N_("Potential (1–5)"),
+    "influence_rating": N_("Influence (1–5)"),
     "manager_id": N_("Account manager"),
     "department_id": N_("Department"),
     "registered_on": N_("Registered on"),
@@ -119,7 +128,7 @@ FIELDS = {
 # Fields whose stored value is a key of one of the vocabularies above.
 VOCABULARY = {
     "category": CATEGORY,
-    "tier": TIER,
+    "tier": TIER_NAMES,
     "enterprise_nature": ENTERPRISE_NATURE,
     "credit_rating": CREDIT_RATING,
     "payment_method": PAYMENT_METHOD,
