@@ -624,6 +624,9 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true", help=_("print JSON (UTF-8)"))
     show.set_defaults(func=cmd_customers_show)
     _import_parsers(commands, db_option)
+    from app import cli_tiers  # its commands import from this module
+
+    cli_tiers.add_parsers(commands, db_option)
     return parser
 
 

@@ -6,6 +6,7 @@ so the CLI and the service messages speak the same language as the window.
 
 from __future__ import annotations
 
+import functools
 import gettext
 import locale
 import os
@@ -113,12 +114,21 @@ def format_datetime(value: datetime | None) -> str:
     return babel_format_datetime(local, format="medium", tzinfo=local.tzinfo, locale=_babel_locale())
 
 
+@functools.lru_cache(maxsize=4)
+def _money_format(locale: str):
+    # Parsed once per language: a printed report formats tens of thousands of amounts, and babel
+    # would otherwise parse the locale and the pattern for each.
+    from babel import Locale
+    from babel.numbers import parse_pattern
+
+    return parse_pattern("#,##0.00"), Locale.parse(locale)
+
+
 def format_money(value: Decimal | None) -> str:
     if value is None:
         return ""
-    from babel.numbers import format_decimal
-
-    text = format_decimal(abs(value), format="#,##0.00", locale=_babel_locale())
+    pattern, locale = _money_format(_babel_locale())
+    text = pattern.apply(abs(value), locale)
     return f"-¥{text}" if value < 0 else f"¥{text}"
 
 

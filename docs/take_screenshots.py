@@ -3,17 +3,20 @@
     xvfb-run -a -s "-screen 0 1400x860x24" python docs/take_screenshots.py
 
 Builds a demo database in a temporary folder, opens the main window, a customer file, the import
-wizard (mapping, preview, summary) and the import history in each language, and saves what the X screen
-shows to docs/screenshots/.
+wizard (mapping, preview, summary), the import history, the Tiers page with an evaluation to approve,
+the tier rules, a customer's Tier tab and the first pages of the printed tier report in each language,
+and saves what the X screen (or the PDF) shows to docs/screenshots/.
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import xlsxwriter
@@ -24,12 +27,15 @@ from PySide6.QtWidgets import QApplication, QWizard
 from app import i18n
 from app.bootstrap import Application
 from app.db import open_database
+from app.services import office, tier_report
 from app.services.actor import DEFAULT_ACTOR
 from app.services.customers import CustomerQuery, CustomerService
 from app.services.demo import generate_demo
 from app.services.imports import ImportService
+from app.services.tiers import TierService
 from app.views.import_wizard import MAPPING_PAGE, PREVIEW_PAGE, RUN_PAGE
 from app.views.settings import Settings
+from app.views.tier_report_print import write_pdf
 
 OUT = Path(__file__).resolve().parent / "screenshots"
 
@@ -129,6 +135,53 @@ def import_screens(qt_app: QApplication, window, tmp: str, language: str) -> Non
     ImportService(window.db).undo(DEFAULT_ACTOR, batch)
 
 
+def prepare_tiers(db) -> None:
+    """Tiers as an office has them after a quarter: one evaluation approved, the next one waiting."""
+    office.save_company_name(db, DEFAULT_ACTOR, "上海示例贸易有限公司")
+    tiers = TierService(db)
+    first = tiers.evaluate(DEFAULT_ACTOR, None, date(2026, 8, 31))
+    tiers.apply(DEFAULT_ACTOR, first.id)
+    tiers.evaluate(DEFAULT_ACTOR, None, date(2026, 11, 30))
+
+
+def tier_screens(qt_app: QApplication, window, tmp: str, language: str) -> None:
+    """The Tiers page with the waiting evaluation, the rules, a customer's Tier tab and the report."""
+    window.show_tiers()
+    page = window.tiers_page
+    wait_until(qt_app, lambda: page.model.rowCount() > 0)
+    page.table.selectRow(0)
+    grab(qt_app, f"tiers-{language}.png")
+    customer_id = page.current_customer()
+    rules = window.show_tier_rules()
+    rules.setGeometry(60, 40, 1280, 780)
+    grab(qt_app, f"tier-rules-{language}.png", rules)
+    rules.close()
+    customer = window.open_customer(customer_id)
+    customer.setGeometry(120, 40, 1100, 800)
+    customer.tabs.setCurrentWidget(customer.tier_tab)
+    grab(qt_app, f"customer-tier-{language}.png", customer)
+    customer.close()
+    pdf = Path(tmp) / f"tiers-{language}.pdf"
+    write_pdf(tier_report.gather(window.db, DEFAULT_ACTOR), pdf)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "60",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "2",
+            str(pdf),
+            str(OUT / f"tier-report-{language}"),
+        ],
+        check=True,
+    )
+    print(OUT / f"tier-report-{language}-1.png")
+    window.show_page(window.customers_page)
+
+
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     qt_app = QApplication(sys.argv[:1])
@@ -136,6 +189,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         db = open_database(f"sqlite:///{tmp}/screens.db")
         generate_demo(db, DEFAULT_ACTOR, 2000, seed=7)
+        prepare_tiers(db)
         # One Application for both languages: switching removes the Qt translator the first installed,
         # so the English shots do not keep Qt's Chinese button texts.
         app = Application(qt_app, Settings(f"{tmp}/settings.ini"), db)
@@ -159,6 +213,7 @@ def main() -> int:
             grab(qt_app, f"customer-transactions-{language}.png", customer)
             customer.close()
             import_screens(qt_app, window, tmp, language)
+            tier_screens(qt_app, window, tmp, language)
             window.close()
             window.deleteLater()
             settle(qt_app, 100)

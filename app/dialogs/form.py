@@ -25,12 +25,14 @@ from app.i18n import _, current_language
 from app.services import labels
 
 NO_DATE = QDate(1900, 1, 1)
+RATINGS = range(1, 6)
 ERROR_STYLE = "border: 1px solid #c62828;"
 
 
 @dataclass(frozen=True)
 class FieldSpec:
-    """One field; `kind`: text, multiline, date, money, int, bool, choice, editable (free combo), staff."""
+    """One field; `kind`: text, multiline, date, money, int, bool, choice, editable (free combo), staff,
+    rating (1–5 or not rated)."""
 
     name: str
     kind: str = "text"
@@ -110,6 +112,12 @@ class FormFields(QObject):
         elif spec.kind == "bool":
             widget = QCheckBox(parent)
             widget.toggled.connect(self.changed)
+        elif spec.kind == "rating":
+            widget = QComboBox(parent)
+            widget.addItem(_("Not rated"), "")
+            for rating in RATINGS:
+                widget.addItem(str(rating), rating)
+            widget.currentIndexChanged.connect(self.changed)
         elif spec.kind in ("choice", "editable", "staff"):
             widget = QComboBox(parent)
             widget.setEditable(spec.kind == "editable")
@@ -165,6 +173,23 @@ class FormFields(QObject):
                 widget.blockSignals(False)
         self.clear_errors()
 
+    def set_value(self, name: str, value) -> None:
+        """Show one field's value without it counting as an edit."""
+        widget = self.widgets[name]
+        widget.blockSignals(True)
+        try:
+            self._write(self.specs[name], widget, value)
+        finally:
+            widget.blockSignals(False)
+
+    def set_read_only(self, name: str, read_only: bool, tip: str = "") -> None:
+        """Shown but not editable, with `tip` saying why (kept when errors come and go)."""
+        widget = self.widgets[name]
+        widget.setEnabled(not read_only)
+        self._tips[name] = tip
+        if not widget.styleSheet():  # an error shown meanwhile keeps its message as the tooltip
+            widget.setToolTip(tip)
+
     def _write(self, spec: FieldSpec, widget: QWidget, value) -> None:
         if isinstance(widget, OptionalDateEdit):
             widget.set_value(value)
@@ -212,7 +237,9 @@ class FormFields(QObject):
                     values[name] = widget.itemData(index) if index >= 0 else text
                 else:
                     data = widget.currentData()
-                    if spec.kind == "staff":
+                    if spec.kind == "rating":
+                        values[name] = data if isinstance(data, int) else None
+                    elif spec.kind == "staff":
                         values[name] = uuid.UUID(data) if data else None
                     else:
                         values[name] = data or ""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -14,6 +15,7 @@ from operator import attrgetter
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from app.db import Database
 from app.i18n import N_, _, format_number
@@ -25,6 +27,7 @@ from app.services.errors import Cancelled, ServiceError
 from app.services.imports import Problem, local_wall_clock
 from app.services.progress import IsCancelled, Progress, Ticker
 from app.services.sheets import CellError, open_workbook
+from app.services.tier_rules import DIMENSIONS
 
 PROGRESS_SECONDS = 0.2
 WIDTH_SAMPLE = 200  # rows looked at to size the columns
@@ -55,7 +58,7 @@ CUSTOMER_COLUMNS = {
         ExportColumn("name", N_("Company name")),
         ExportColumn("short_name", N_("Short name")),
         ExportColumn("category", N_("Category"), value=lambda r: labels.label(labels.CATEGORY, r.category)),
-        ExportColumn("tier", N_("Tier"), value=lambda r: labels.label(labels.TIER, r.tier)),
+        ExportColumn("tier", N_("Tier"), value=lambda r: labels.label(labels.TIER_NAMES, r.tier)),
         ExportColumn("industry", N_("Industry")),
         ExportColumn("province", N_("Province")),
         ExportColumn("city", N_("City")),
@@ -121,9 +124,11 @@ def write_table(
     total: int,
     progress: Progress | None = None,
     cancelled: IsCancelled | None = None,
+    groups: list[tuple[str, int]] | None = None,
 ) -> ExportSummary:
     """Write rows to .xlsx (styled, frozen header, auto-filter, real dates and money) or UTF-8 CSV.
 
+    `groups` (label, number of columns) puts a merged row of group headings above the xlsx header.
     The file is written beside its destination and moved there at the end, so a cancelled or failed
     export never leaves a half-written file where the user expects a whole one."""
     path = Path(path)
@@ -134,7 +139,7 @@ def write_table(
         if kind == "csv":
             count = _write_csv(partial, columns, rows, total, tick)
         else:
-            count = _write_xlsx(partial, sheet, columns, rows, total, tick)
+            count = _write_xlsx(partial, sheet, columns, rows, total, tick, groups or [])
         partial.replace(path)
     except PermissionError:
         partial.unlink(missing_ok=True)
@@ -181,7 +186,13 @@ def _write_csv(path: Path, columns: list[ExportColumn], rows: Iterable, total: i
 
 
 def _write_xlsx(
-    path: Path, sheet: str, columns: list[ExportColumn], rows: Iterable, total: int, tick: Ticker
+    path: Path,
+    sheet: str,
+    columns: list[ExportColumn],
+    rows: Iterable,
+    total: int,
+    tick: Ticker,
+    groups: list[tuple[str, int]],
 ) -> int:
     import xlsxwriter
 
@@ -202,6 +213,7 @@ def _write_xlsx(
             "datetime": book.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
             "money": book.add_format({"num_format": "#,##0.00"}),
             "number": book.add_format({"num_format": "0"}),
+            "decimal": book.add_format({"num_format": "0.0"}),
         }
         iterator = iter(rows)
         getters = [c.getter for c in columns]
@@ -213,8 +225,18 @@ def _write_xlsx(
         for index, column in enumerate(columns):
             width = max([_cell_width(_(column.label)), *(_cell_width(r[index]) for r in first)])
             ws.set_column(index, index, min(max(width + 2, 8), MAX_WIDTH), formats.get(column.kind))
-        ws.write_row(0, 0, [_(c.label) for c in columns], header)
-        ws.freeze_panes(1, 0)
+        top = 1 if groups else 0  # the header's row
+        if groups:
+            group = book.add_format({"bold": True, "align": "center", "bg_color": "#B8CCE4", "border": 1})
+            column = 0
+            for label, span in groups:
+                if span > 1:
+                    ws.merge_range(0, column, 0, column + span - 1, _(label), group)
+                else:
+                    ws.write(0, column, _(label), group)
+                column += span
+        ws.write_row(top, 0, [_(c.label) for c in columns], header)
+        ws.freeze_panes(top + 1, 0)
         kinds = [c.kind for c in columns]
         count = 0
 
@@ -224,18 +246,19 @@ def _write_xlsx(
                 yield [get(row) for get in getters]
 
         for count, values in enumerate(all_rows(), start=1):
+            line = top + count
             for index, value in enumerate(values):
                 if value is None or value == "":
                     continue
                 kind = kinds[index]
                 if kind == "text":
-                    ws.write_string(count, index, value)
+                    ws.write_string(line, index, value)
                 elif kind in ("date", "datetime"):
-                    ws.write_datetime(count, index, value, formats[kind])
+                    ws.write_datetime(line, index, value, formats[kind])
                 else:
-                    ws.write_number(count, index, value, formats[kind])
+                    ws.write_number(line, index, value, formats[kind])
             tick(count, total)
-        ws.autofilter(0, 0, max(count, 1), len(columns) - 1)
+        ws.autofilter(top, 0, top + max(count, 1), len(columns) - 1)
     except BaseException:
         _discard(book, path)
         raise
@@ -430,6 +453,114 @@ def export_contact_logs(
     )
     return _export_statement(
         db, actor, path, _("Contact logs"), CONTACT_LOG_COLUMNS, stmt, query, progress, cancelled
+    )
+
+
+# ---------------------------------------------------------------- the tier table
+
+
+TIER_BASIC_COLUMNS = [
+    ExportColumn("code", N_("Customer code")),
+    ExportColumn("name", N_("Company name")),
+    ExportColumn("manager", N_("Account manager")),
+    ExportColumn("department", N_("Department")),
+    ExportColumn("industry", N_("Industry")),
+    ExportColumn("category", N_("Category"), value=lambda r: labels.label(labels.CATEGORY, r.category)),
+]
+# A dimension's raw figure in the tier table: its proposal column and how it is written.
+TIER_CRITERIA = {
+    "revenue": ("revenue", "money"),
+    "profit": ("profit", "money"),
+    "purchases": ("purchases", "number"),
+    "recency": ("recency_days", "number"),
+    "cooperation": ("cooperation_years", "decimal"),
+    "complaints": ("complaints", "number"),
+    "potential": ("potential", "number"),
+    "influence": ("influence", "number"),
+}
+
+
+def export_tier_table(
+    db: Database,
+    actor: Actor,
+    path: str | Path,
+    evaluation: uuid.UUID | str | None = None,
+    manager: uuid.UUID | str | None = None,
+    department: uuid.UUID | str | None = None,
+    progress: Progress | None = None,
+    cancelled: IsCancelled | None = None,
+) -> ExportSummary:
+    """The tier table of seed 003: basic information | the criteria's figures and score | the tier.
+
+    One row per customer of an evaluation (default: the latest), best score first; `manager` and
+    `department` (an id or a name) narrow it as the printed report does.
+    """
+    from app.models import Department, TierProposal
+    from app.services.tier_report import customer_filters
+    from app.services.tiers import TierService, tier_name
+
+    tiers = TierService(db)
+    info = tiers.evaluation(actor, evaluation)
+    rules = info.definition
+    with db.session() as session:
+        filters, _text = customer_filters(session, manager, department)
+    manager_staff = aliased(Staff)
+    stmt = (
+        select(
+            Customer.code,
+            Customer.name,
+            func.coalesce(manager_staff.name, "").label("manager"),
+            func.coalesce(Department.name, "").label("department"),
+            Customer.industry,
+            Customer.category,
+            Customer.tier,
+            TierProposal,
+        )
+        .join(TierProposal, TierProposal.customer_id == Customer.id)
+        .outerjoin(manager_staff, manager_staff.id == Customer.manager_id)
+        .outerjoin(Department, Department.id == Customer.department_id)
+        .where(TierProposal.evaluation_id == info.id, Customer.deleted_at.is_(None), *filters)
+        .order_by(TierProposal.score.desc().nulls_last(), Customer.code)
+    )
+    criteria = [
+        ExportColumn(
+            key,
+            DIMENSIONS[key].label,
+            TIER_CRITERIA[key][1],
+            value=lambda r, attribute=TIER_CRITERIA[key][0]: getattr(r.TierProposal, attribute),
+        )
+        for key in (d.key for d in rules.dimensions if d.weight > 0 or rules.method != "weighted")
+    ]
+    criteria.append(ExportColumn("score", N_("Score"), "decimal", lambda r: r.TierProposal.score))
+    tier_columns = [
+        ExportColumn("tier", N_("Tier"), value=lambda r: tier_name(rules, r.tier)),
+        ExportColumn(
+            "computed_tier",
+            N_("Tier by the rules"),
+            value=lambda r: tier_name(rules, r.TierProposal.computed_tier),
+        ),
+        ExportColumn(
+            "overridden",
+            N_("Set by hand"),
+            value=lambda r: labels.label(labels.YES_NO, "1" if r.TierProposal.overridden else "0"),
+        ),
+    ]
+    groups = [
+        (N_("Basic information"), len(TIER_BASIC_COLUMNS)),
+        (N_("Tier criteria"), len(criteria)),
+        (N_("Tier"), len(tier_columns)),
+    ]
+    with db.session() as session:
+        total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    return write_table(
+        Path(path),
+        _("Customer tiers"),
+        [*TIER_BASIC_COLUMNS, *criteria, *tier_columns],
+        _stream(db, stmt),
+        total,
+        progress,
+        cancelled,
+        groups if file_format(Path(path)) == "xlsx" else None,
     )
 
 

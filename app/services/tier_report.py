@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from app.db import Database
@@ -104,7 +104,7 @@ def gather(
         row = tiers._find_evaluation(session, evaluation)
         version = session.get(TierRuleVersion, row.rule_version_id)
         rules = RuleDefinition.from_json(version.definition)
-        filters, filter_text = _filters(session, manager, department)
+        filters, filter_text = customer_filters(session, manager, department)
         manager_staff = aliased(Staff)
         stmt = (
             select(
@@ -161,7 +161,7 @@ def gather(
                 TierEvaluation.rule_set_id == row.rule_set_id, TierEvaluation.at < row.at
             )
         )
-        changes = _changes(session, rules, previous_at, filters)
+        changes = _changes(session, rules, row.id, previous_at, filters)
         if progress:
             progress(2, 2)
         return TierReport(
@@ -180,7 +180,8 @@ def gather(
         )
 
 
-def _filters(session: Session, manager, department) -> tuple[list, str]:
+def customer_filters(session: Session, manager, department) -> tuple[list, str]:
+    """The conditions on Customer for an account manager and a department (ids or names), and their words."""
     filters, texts = [], []
     if manager:
         staff = _find(session, Staff, manager)
@@ -207,8 +208,11 @@ def _find(session: Session, model, which):
 
 
 def _changes(
-    session: Session, rules: RuleDefinition, since: datetime | None, filters: list
+    session: Session, rules: RuleDefinition, evaluation_id: uuid.UUID, since: datetime | None, filters: list
 ) -> list[TierChange]:
+    """What this evaluation changed once approved, and the tiers set by hand since the one before it.
+
+    Changes applied from the previous evaluation (written after it ran) belong to that one's report."""
     manager_staff = aliased(Staff)
     stmt = (
         select(TierHistory, Customer.code, Customer.name, func.coalesce(manager_staff.name, ""))
@@ -217,8 +221,10 @@ def _changes(
         .where(Customer.deleted_at.is_(None), *filters)
         .order_by(TierHistory.at.desc(), Customer.code)
     )
+    by_hand = TierHistory.evaluation_id.is_(None)
     if since is not None:
-        stmt = stmt.where(TierHistory.at > since)
+        by_hand = and_(by_hand, TierHistory.at > since)
+    stmt = stmt.where(or_(TierHistory.evaluation_id == evaluation_id, by_hand))
     result = []
     for history, code, name, manager_name in session.execute(stmt):
         old, new = rules.rank(history.from_tier), rules.rank(history.to_tier)

@@ -367,8 +367,8 @@ class TierService:
                         changed_by="",
                         changed_at=row.updated_at,
                     )
-                if row.name == name and row.definition == definition.to_json():
-                    return self._info(row)
+                if row.name == name and RuleDefinition.from_json(row.definition) == definition:
+                    return self._info(row)  # nothing changed: no new version
                 row.name = name
                 row.method = definition.method
                 row.definition = definition.to_json()
@@ -456,7 +456,7 @@ class TierService:
             evaluation.customers = sum(counts.values())
             evaluation.changes = evaluation.customers - counts.get("same", 0)
             session.flush()
-            info = self._evaluation_info(session, evaluation)
+            info = self._evaluation_info(session, evaluation, counts)
         if progress:
             progress(steps, steps)
         events.publish(events.Change("tier_evaluation", frozenset({info.id})))
@@ -468,7 +468,7 @@ class TierService:
         dialect = session.get_bind().dialect.name
         start = year_before(as_of)
         t = Transaction.__table__
-        in_window = and_(t.c.occurred_on > start, t.c.occurred_on <= as_of)
+        in_window = t.c.occurred_on > start  # the WHERE below already ends it at as_of
         stats = (
             select(
                 t.c.customer_id,
@@ -524,7 +524,12 @@ class TierService:
                 .outerjoin(complaints, complaints.c.customer_id == c.c.id)
                 .outerjoin(overrides, overrides.c.customer_id == c.c.id)
             )
-            .where(c.c.deleted_at.is_(None), c.c.category != Category.LOST.value)
+            .where(
+                # Not "deleted_at IS NULL", which SQLite answers through a partial index and a lookup
+                # per row: reading the whole table is three times faster when nearly all rows qualify.
+                func.coalesce(c.c.deleted_at, None).is_(None),
+                c.c.category != Category.LOST.value,
+            )
             .cte("base")
         )
         if rules.method == RFM:
@@ -582,7 +587,7 @@ class TierService:
         return select(
             *inner.c,
             _round_score(total).label("score"),
-            null().label("cumulative_share"),
+            cast(null(), Float).label("cumulative_share"),
         ).subquery("scored")
 
     def _rfm(self, base, rules: RuleDefinition):
@@ -604,7 +609,7 @@ class TierService:
                 (inner.c.bought == 1, inner.c.s_recency + inner.c.s_purchases + inner.c.s_revenue),
                 else_=null(),
             ).label("score"),
-            null().label("cumulative_share"),
+            cast(null(), Float).label("cumulative_share"),
         ).subquery("scored")
 
     def _abc(self, base, rules: RuleDefinition):
@@ -620,7 +625,10 @@ class TierService:
         has_total = and_(inner.c.bought == 1, inner.c.total > 0)
         return select(
             *[col for col in inner.c if col.name not in ("before", "total")],
-            cast(inner.c.revenue, Float).label("s_revenue"),
+            # The dimension's score is the customer's own share of the revenue, in %.
+            case((has_total, _round_score(inner.c.revenue * 100.0 / inner.c.total)), else_=null()).label(
+                "s_revenue"
+            ),
             case((has_total, _round_score(inner.c.revenue * 100.0 / inner.c.total)), else_=null()).label(
                 "score"
             ),
@@ -701,20 +709,23 @@ class TierService:
             s.potential,
             s.influence,
             s.cumulative_share,
-            *[(s[f"s_{d}"] if f"s_{d}" in s else null()).label(f"s_{d}") for d in dims],
+            *[(s[f"s_{d}"] if f"s_{d}" in s else cast(null(), Float)).label(f"s_{d}") for d in dims],
         )
 
     # -- reading evaluations
 
-    def _evaluation_info(self, session: Session, row: TierEvaluation) -> EvaluationInfo:
+    def _evaluation_info(
+        self, session: Session, row: TierEvaluation, counts: dict[str, int] | None = None
+    ) -> EvaluationInfo:
         version = session.get(TierRuleVersion, row.rule_version_id)
-        counts = dict(
-            session.execute(
-                select(TierProposal.change, func.count())
-                .where(TierProposal.evaluation_id == row.id)
-                .group_by(TierProposal.change)
-            ).all()
-        )
+        if counts is None:
+            counts = dict(
+                session.execute(
+                    select(TierProposal.change, func.count())
+                    .where(TierProposal.evaluation_id == row.id)
+                    .group_by(TierProposal.change)
+                ).all()
+            )
         return EvaluationInfo(
             id=row.id,
             rule_set_id=row.rule_set_id,
@@ -1062,6 +1073,15 @@ class TierService:
             customer = session.get(Customer, customer_id)
             if customer is None or customer.deleted_at is not None:
                 raise NotFoundError(_("This customer no longer exists."))
+            rules = RuleDefinition.from_json(self._find_rule_set(session, None).definition)
+            if rules.tier(tier) is None:
+                raise ValidationError(
+                    {
+                        "tier": _("{tier} is not a tier of the rules in use; choose one of: {tiers}.").format(
+                            tier=tier, tiers=", ".join(t.name for t in rules.tiers)
+                        )
+                    }
+                )
             session.execute(
                 update(TierOverride)
                 .where(TierOverride.customer_id == customer_id, TierOverride.ended_at.is_(None))

@@ -87,7 +87,7 @@ def _display(row: CustomerRow, column: Column) -> str:
     if column == Column.CATEGORY:
         return labels.label(labels.CATEGORY, row.category)
     if column == Column.TIER:
-        return labels.label(labels.TIER, row.tier)
+        return labels.label(labels.TIER_NAMES, row.tier)
     if column == Column.INDUSTRY:
         return row.industry
     if column == Column.CITY:

@@ -1,4 +1,4 @@
-"""A customer file in its own window: Basic, Contact persons, Characteristics, Transactions, History."""
+"""A customer file in its own window: Basic, Contact persons, Characteristics, Tier, Transactions, History."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFormLayout,
     QFrame,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -30,6 +32,7 @@ from app.db import DatabaseOpenError
 from app.dialogs.contact_dialog import CONTACT_NAME, contact_dialog
 from app.dialogs.form import FieldSpec, FormFields
 from app.dialogs.import_problems import target_title
+from app.dialogs.override_dialog import OverrideDialog
 from app.dialogs.transaction_dialog import transaction_dialog
 from app.i18n import _, format_date, format_datetime, format_money, format_number
 from app.services import labels
@@ -43,7 +46,11 @@ from app.services.customers import (
     TransactionDetail,
 )
 from app.services.errors import ConcurrencyError, ServiceError, ValidationError
+from app.services.events import Change
 from app.services.imports import ImportService, QualityFlag
+from app.services.tier_rules import ABC, RFM, WEIGHTED, RuleDefinition
+from app.services.tiers import EVALUATION, OVERRIDE, OVERRIDE_END, CustomerTier, TierService, tier_name
+from app.views.qt_events import ChangeNotifier
 from app.views.settings import Settings
 
 BASIC_LEFT = [
@@ -77,6 +84,8 @@ CHARACTERISTICS = [
     "annual_revenue",
     "employees",
     "credit_rating",
+    "potential_rating",
+    "influence_rating",
     "cooperation_start",
     "purchasing_pattern",
     "needs",
@@ -114,6 +123,8 @@ CUSTOMER_FIELDS = [
     FieldSpec("annual_revenue", "money"),
     FieldSpec("employees", "int"),
     FieldSpec("credit_rating", "choice", labels.CREDIT_RATING),
+    FieldSpec("potential_rating", "rating"),
+    FieldSpec("influence_rating", "rating"),
     FieldSpec("cooperation_start", "date"),
     FieldSpec("purchasing_pattern", "multiline"),
     FieldSpec("needs", "multiline"),
@@ -147,6 +158,37 @@ def _fill(table: QTableWidget, rows: list[list[str]], ids: list[uuid.UUID]) -> N
             table.setItem(r, c, item)
 
 
+def _fit_height(table: QTableWidget) -> None:
+    """As tall as its rows, so a short table inside a scrolling page needs no scroll bar of its own."""
+    height = table.horizontalHeader().height() + 2 * table.frameWidth()
+    height += sum(table.rowHeight(r) for r in range(table.rowCount()))
+    table.setFixedHeight(max(height, table.horizontalHeader().height() + 8))
+
+
+def _figure(value: float) -> str:
+    """A score as the explanation's sentence writes it: one decimal at most (80, 72.5)."""
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _percent(share: float | None) -> str:
+    return "" if share is None else f"{_figure(share * 100)} %"
+
+
+def _dimension_value(key: str, raw) -> str:
+    """A dimension's raw figure with its unit: money as money, days and years in words."""
+    if key in ("potential", "influence"):
+        return _("Not rated") if raw is None else str(raw)
+    if raw is None:
+        return _("No purchase yet") if key == "recency" else "—"
+    if key in ("revenue", "profit"):
+        return format_money(Decimal(raw))
+    if key == "recency":
+        return _("{days} days").format(days=format_number(int(raw)))
+    if key == "cooperation":
+        return _("{years} years").format(years=_figure(float(raw)))
+    return format_number(int(raw))
+
+
 def _scrolling(widget: QWidget) -> QScrollArea:
     area = QScrollArea()
     area.setWidgetResizable(True)
@@ -166,12 +208,15 @@ class CustomerWindow(QMainWindow):
         customer_id: uuid.UUID | None = None,
         parent: QWidget | None = None,
         imports: ImportService | None = None,
+        tiers: TierService | None = None,
     ) -> None:
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setObjectName("CustomerWindow")
         self._service = service
         self._imports = imports or ImportService(service.db)
+        self._tiers = tiers or TierService(service.db)
+        self.tier_info: CustomerTier | None = None
         self.quality_flags: list[QualityFlag] = []
         self._actor = actor
         self._settings = settings
@@ -200,6 +245,7 @@ class CustomerWindow(QMainWindow):
         self._build_basic()
         self._build_contacts()
         self._build_characteristics()
+        self._build_tier()
         self._build_transactions()
         self._build_history()
         self._build_actions()
@@ -210,6 +256,9 @@ class CustomerWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(980, 680)
+        # Tiers applied from the Tiers page, or set by hand elsewhere, show here at once.
+        self.notifier = ChangeNotifier(self)
+        self.notifier.changed.connect(self._on_change)
         self.load()
 
     # -- building
@@ -289,6 +338,96 @@ class CustomerWindow(QMainWindow):
         layout.addStretch(1)
         self.characteristics_tab = _scrolling(page)
         self.tabs.addTab(self.characteristics_tab, _("Characteristics"))
+
+    def _build_tier(self) -> None:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+
+        current = QGroupBox(_("Current tier"))
+        box = QVBoxLayout(current)
+        self.tier_label = QLabel()
+        self.tier_label.setObjectName("tier_current")
+        self.tier_label.setStyleSheet("font-size: 22px; font-weight: bold;")
+        self.tier_label.setTextFormat(Qt.TextFormat.PlainText)  # a rule set's tier names are typed by users
+        box.addWidget(self.tier_label)
+        self.override_label = QLabel()
+        self.override_label.setObjectName("tier_override")
+        self.override_label.setWordWrap(True)
+        self.override_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.override_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.addWidget(self.override_label)
+        buttons = self._buttons(
+            box,
+            ("set_tier_by_hand", _("Set tier by hand…"), self.set_tier_by_hand),
+            ("return_to_rules", _("Return to the rules"), self.return_to_rules),
+        )
+        self.override_button = buttons["set_tier_by_hand"]
+        self.end_override_button = buttons["return_to_rules"]
+        self.end_override_button.setToolTip(
+            _("The next evaluation proposes this customer's tier by the rules again.")
+        )
+        layout.addWidget(current)
+
+        policy = QGroupBox(_("Service policy"))
+        form = QFormLayout(policy)
+        self.cadence_label = QLabel()
+        self.cadence_label.setObjectName("tier_cadence")
+        self.service_level_label = QLabel()
+        self.service_level_label.setObjectName("tier_service_level")
+        self.guidance_label = QLabel()
+        self.guidance_label.setObjectName("tier_guidance")
+        for label in (self.cadence_label, self.service_level_label, self.guidance_label):
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+        form.addRow(_("Contact cadence"), self.cadence_label)
+        form.addRow(_("Service level"), self.service_level_label)
+        form.addRow(_("Guidance"), self.guidance_label)
+        layout.addWidget(policy)
+
+        evaluation = QGroupBox(_("Latest evaluation"))
+        box = QVBoxLayout(evaluation)
+        self.score_label = QLabel()
+        self.score_label.setObjectName("tier_score")
+        self.score_label.setStyleSheet("font-weight: bold;")
+        self.reason_label = QLabel()
+        self.reason_label.setObjectName("tier_reason")
+        self.previous_label = QLabel()
+        self.previous_label.setObjectName("tier_previous")
+        for label in (self.score_label, self.reason_label, self.previous_label):
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            box.addWidget(label)
+        self.breakdown_table = _table(
+            [
+                _("Dimension"),
+                _("Value"),
+                _("Scaled score"),
+                _("Weight"),
+                _("Share of total"),
+                _("Previous value"),
+                _("Previous scaled score"),
+            ]
+        )
+        self.breakdown_table.setObjectName("tier_breakdown")
+        self.breakdown_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.breakdown_table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # The spare width goes to the names, not to whichever figure happens to be the last column shown.
+        header = self.breakdown_table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        box.addWidget(self.breakdown_table)
+        layout.addWidget(evaluation)
+
+        history = QGroupBox(_("Tier history"))
+        box = QVBoxLayout(history)
+        self.tier_history_table = _table([_("When"), _("From → to"), _("Who"), _("What"), _("Reason")])
+        self.tier_history_table.setObjectName("tier_history")
+        self.tier_history_table.setMinimumHeight(160)
+        box.addWidget(self.tier_history_table)
+        layout.addWidget(history, 1)
+
+        self.tier_tab = _scrolling(page)
+        self.tabs.addTab(self.tier_tab, _("Tier"))
 
     def _buttons(self, layout: QVBoxLayout, *buttons: tuple[str, str, object]) -> dict[str, QPushButton]:
         row = QHBoxLayout()
@@ -408,8 +547,13 @@ class CustomerWindow(QMainWindow):
 
     def _load_children(self) -> None:
         exists = self.customer_id is not None
-        for tab in (self.contacts_tab, self.transactions_tab, self.history_tab):
+        for tab in (self.contacts_tab, self.tier_tab, self.transactions_tab, self.history_tab):
             self.tabs.setTabEnabled(self.tabs.indexOf(tab), exists)
+        # A tier changes through "Set tier by hand" with a reason, so its history stays complete; only a
+        # new customer chooses a first tier here.
+        self.fields.set_read_only(
+            "tier", exists, _("The tier is set on the Tier tab: by the rules, or by hand with a reason.")
+        )
         years = self.detail.cooperation_years if self.detail else None
         self.cooperation_years.setText(
             _("Years of cooperation: {years}").format(years=years) if years is not None else ""
@@ -417,6 +561,7 @@ class CustomerWindow(QMainWindow):
         self._load_quality_flags()
         if not exists:
             return
+        self._load_tier()
         self._contacts = self._service.contacts(self._actor, self.customer_id)
         _fill(
             self.contacts_table,
@@ -480,6 +625,201 @@ class CustomerWindow(QMainWindow):
             [self.customer_id] * len(history),
         )
 
+    # -- the tier
+
+    def _load_tier(self) -> None:
+        try:
+            info = self._tiers.customer_tier(self._actor, self.customer_id)
+            rules = self._tiers.rule_set(self._actor).definition
+        except (ServiceError, DatabaseOpenError) as exc:
+            self.tier_info = None
+            self.tier_label.setText("—")
+            self.override_label.setText(str(exc))
+            self.override_button.setEnabled(False)
+            self.end_override_button.setEnabled(False)
+            return
+        self.tier_info = info
+        self.tier_label.setText(info.tier_name)
+        override = info.override
+        if override is None:
+            self.override_label.setText(_("Set by the rules."))
+        else:
+            until = (
+                _("until {date}").format(date=format_date(override.until))
+                if override.until
+                else _("until returned to the rules")
+            )
+            self.override_label.setText(
+                _("Set by hand to {tier} by {who} on {when}, {until}.\nReason: {reason}").format(
+                    tier=tier_name(rules, override.tier),
+                    who=override.by or "—",
+                    when=format_datetime(override.at),
+                    until=until,
+                    reason=override.reason,
+                )
+            )
+        self.override_button.setEnabled(True)
+        self.end_override_button.setEnabled(override is not None)
+
+        policy = info.policy
+        days = policy.cadence_days
+        self.cadence_label.setText(_("Every {days} days").format(days=format_number(days)) if days else "—")
+        # Preset texts are stored as their English msgid; a user's own text passes through unchanged.
+        self.service_level_label.setText(_(policy.service_level) if policy.service_level else "—")
+        self.guidance_label.setText(_(policy.guidance) if policy.guidance else "—")
+        self._load_explanation(info, rules)
+
+        history = info.history
+        kinds = {OVERRIDE: _("Set by hand"), OVERRIDE_END: _("Returned to the rules")}
+        rows = []
+        for h in history:
+            if h.kind == EVALUATION:
+                what = _("Evaluation: {rule_set}, version {version}").format(
+                    rule_set=h.rule_set, version=h.rule_version or "—"
+                )
+            else:
+                what = kinds.get(h.kind, h.kind)
+            change = (
+                tier_name(rules, h.to_tier)
+                if h.from_tier == h.to_tier
+                else f"{tier_name(rules, h.from_tier)} → {tier_name(rules, h.to_tier)}"
+            )
+            rows.append([format_datetime(h.at), change, h.by, what, h.reason])
+        _fill(self.tier_history_table, rows, [self.customer_id] * len(rows))
+
+    def _load_explanation(self, info: CustomerTier, rules: RuleDefinition) -> None:
+        explanation = info.explanation
+        table = self.breakdown_table
+        if explanation is None:
+            self.score_label.setText(_("This customer has not been evaluated yet."))
+            for label in (self.reason_label, self.previous_label):
+                label.hide()
+            table.hide()
+            return
+        score = explanation.score
+        if score is None:
+            text = _("No score")
+        elif explanation.method == RFM:
+            text = _("RFM score {score} of 15").format(score=_figure(score))
+        elif explanation.method == ABC:
+            text = _("Share of revenue {score} %").format(score=_figure(score))
+        else:
+            text = _("Score {score} of 100").format(score=_figure(score))
+        self.score_label.setText(text)
+        reason = explanation.reason
+        if info.override is None and explanation.new_tier != info.tier:
+            reason += "\n" + _("It proposes {tier}; the proposal has not been applied.").format(
+                tier=tier_name(rules, explanation.new_tier)
+            )
+        self.reason_label.setText(reason)
+        self.reason_label.show()
+        previous = explanation.previous_as_of is not None
+        if previous:
+            self.previous_label.setText(
+                _("Previous evaluation, as of {date}: {score}, {tier}.").format(
+                    date=format_date(explanation.previous_as_of),
+                    score=_("no score")
+                    if explanation.previous_score is None
+                    else _figure(explanation.previous_score),
+                    tier=tier_name(rules, explanation.previous_tier or ""),
+                )
+            )
+        self.previous_label.setVisible(previous)
+        weighted = explanation.method == WEIGHTED
+        # A dimension a weighted set gives no weight adds nothing to the score: leave it out.
+        parts = [p for p in explanation.parts if p.weight > 0 or not weighted]
+        total_weight = sum(p.weight for p in parts) or 1.0
+        rows = [
+            [
+                part.label,
+                _dimension_value(part.key, part.raw),
+                "" if part.scaled is None else _figure(part.scaled),
+                _percent(part.weight / total_weight),
+                _percent(part.share),
+                _dimension_value(part.key, part.previous_raw) if previous else "",
+                "" if part.previous_scaled is None else _figure(part.previous_scaled),
+            ]
+            for part in parts
+        ]
+        _fill(table, rows, [self.customer_id] * len(rows))
+        for row in range(table.rowCount()):
+            for column in range(1, table.columnCount()):
+                table.item(row, column).setTextAlignment(
+                    Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                )
+        # Only the columns the method has: ABC scales nothing, only a weighted score has weights.
+        table.setColumnHidden(2, explanation.method == ABC)
+        table.setColumnHidden(3, not weighted)
+        table.setColumnHidden(4, not weighted)
+        table.setColumnHidden(5, not previous)
+        table.setColumnHidden(6, not previous or explanation.method == ABC)
+        table.show()
+        _fit_height(table)
+
+    def set_tier_by_hand(self) -> None:
+        if self.customer_id is None:
+            return
+        try:
+            rules = self._tiers.rule_set(self._actor).definition
+        except (ServiceError, DatabaseOpenError) as exc:
+            QMessageBox.warning(self, _("Cannot save"), str(exc))
+            return
+        current = self.tier_info.tier if self.tier_info else ""
+        name = self.detail.data.name if self.detail else ""
+        dialog = OverrideDialog(self, name, [(t.key, t.name) for t in rules.tiers], current)
+        while dialog.exec():
+            try:
+                self._tiers.override(self._actor, self.customer_id, dialog.tier, dialog.reason, dialog.until)
+            except ValidationError as exc:
+                others = dialog.show_errors(exc.errors)
+                if others:
+                    QMessageBox.warning(
+                        self,
+                        _("Cannot save"),
+                        "\n".join(f"{labels.field_label(n)}: {m}" for n, m in others.items()),
+                    )
+                continue  # the dialog again, with what was typed and the errors at their fields
+            except (ServiceError, DatabaseOpenError) as exc:
+                QMessageBox.warning(self, _("Cannot save"), str(exc))
+            break
+        self._after_tier_change()
+
+    def return_to_rules(self) -> None:
+        if self.customer_id is None:
+            return
+        try:
+            self._tiers.end_override(self._actor, self.customer_id)
+        except (ServiceError, DatabaseOpenError) as exc:
+            QMessageBox.warning(self, _("Cannot save"), str(exc))
+        self._after_tier_change()
+
+    def _after_tier_change(self) -> None:
+        """The tier (and the file's version) may have changed: show it, keeping any unsaved edits."""
+        if self.customer_id is None:
+            return
+        if not self.dirty:
+            self.load()
+            return
+        try:
+            fresh = self._service.get(self._actor, self.customer_id)
+        except (ServiceError, DatabaseOpenError):
+            return
+        if self.detail is not None and replace(self.detail.data, tier=fresh.data.tier) == fresh.data:
+            # Only the tier moved: take it and the new version, so saving the edits raises no conflict.
+            self.detail = fresh
+            self.fields.set_value("tier", fresh.data.tier)
+            self._set_dirty(True)
+        # Otherwise someone else changed the file too: saving will say so and offer a reload.
+        self._load_tier()
+
+    def _on_change(self, change: Change) -> None:
+        if self.customer_id is None:
+            return
+        if change.entity == "customer" and (not change.ids or self.customer_id in change.ids):
+            self._after_tier_change()
+        elif change.entity in ("tier_evaluation", "tier_rule_set"):
+            self._load_tier()
+
     @staticmethod
     def _what(entity: str, action: str) -> str:
         texts = {
@@ -526,6 +866,9 @@ class CustomerWindow(QMainWindow):
         if errors:
             self._show_errors(errors)
             return False
+        if self.detail is not None:
+            # The tier of an existing customer changes only through the Tier tab, never with a save.
+            values.pop("tier", None)
         # Fields this window does not show (the department, say) keep what the file holds.
         data = replace(self.detail.data if self.detail else CustomerInput(), **values)
         try:
@@ -605,6 +948,7 @@ class CustomerWindow(QMainWindow):
                 event.ignore()
                 return
         self._settings.set_geometry("customer_window", self.saveGeometry())
+        self.notifier.close()  # no refresh of a closed window
         event.accept()
 
     # -- contact persons and transactions

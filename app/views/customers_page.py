@@ -253,7 +253,7 @@ class CustomersPage(QWidget):
         choices = {
             "category": [(labels.label(labels.CATEGORY, k), k) for k in labels.CATEGORY],
             "tier": [
-                (labels.label(labels.TIER, k), k) for k in dict.fromkeys([*labels.TIER, *options.tiers])
+                (labels.label(labels.TIER_NAMES, k), k) for k in dict.fromkeys([*labels.TIER, *options.tiers])
             ],
             "industry": [(v, v) for v in options.industries],
             "region": [(v, v) for v in options.regions],

@@ -1,4 +1,4 @@
-"""The main window: menus, shortcuts, the Customers page, open customer files and the status bar."""
+"""The main window: menus, shortcuts, the Customers and Tiers pages, customer files and the status bar."""
 
 from __future__ import annotations
 
@@ -6,18 +6,19 @@ import uuid
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QPushButton, QStackedWidget, QToolBar
 
 from app import __version__
 from app.db import Database
 from app.dialogs.settings_dialog import SettingsDialog
-from app.i18n import _, current_language
-from app.services import exports
+from app.i18n import _, current_language, format_date
+from app.services import exports, office
 from app.services.actor import Actor
 from app.services.customers import CustomerService
-from app.services.errors import Cancelled
+from app.services.errors import Cancelled, ServiceError
 from app.services.imports import ImportService, ImportSummary
+from app.services.tiers import TierService
 from app.views import file_choice, import_actions
 from app.views.customer_table_model import EXPORT_KEYS
 from app.views.customer_window import CustomerWindow
@@ -27,6 +28,8 @@ from app.views.import_wizard import ImportWizard
 from app.views.qt_events import ChangeNotifier
 from app.views.settings import Settings
 from app.views.tasks import Task
+from app.views.tier_rules_editor import TierRulesEditor
+from app.views.tiers_page import TiersPage
 
 
 class MainWindow(QMainWindow):
@@ -48,8 +51,13 @@ class MainWindow(QMainWindow):
         self.customers_page = CustomersPage(self.service, actor, settings, self.undo_stack, self)
         self.customers_page.open_requested.connect(self.open_customer)
         self.customers_page.import_requested.connect(self.show_import_wizard)
+        self.tiers_page = TiersPage(db, actor, settings, self)
+        self.tiers_page.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        self.tiers_page.rules_requested.connect(self.show_tier_rules)
+        self.tier_rules: TierRulesEditor | None = None
         self.pages = QStackedWidget()
         self.pages.addWidget(self.customers_page)
+        self.pages.addWidget(self.tiers_page)
         self.setCentralWidget(self.pages)
 
         self.status_text = QLabel()
@@ -59,6 +67,14 @@ class MainWindow(QMainWindow):
         location.setObjectName("database_label")
         location.setToolTip(_("Database: {where}").format(where=db.where))
         self.statusBar().addPermanentWidget(location)
+        # A reminder, not a modal box: a small button that stays until the evaluation is done.
+        self.due_button = QPushButton(_("Tier evaluation due"))
+        self.due_button.setObjectName("tier_due")
+        self.due_button.setFlat(True)
+        self.due_button.setStyleSheet("QPushButton { color: #8a5a00; font-weight: bold; }")
+        self.due_button.clicked.connect(self.show_tiers)
+        self.due_button.hide()
+        self.statusBar().addPermanentWidget(self.due_button)
         self.customers_page.status_changed.connect(self.status_text.setText)
         self.customers_page.hint.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.customers_page.announce()
@@ -66,6 +82,7 @@ class MainWindow(QMainWindow):
         self.notifier = ChangeNotifier(self)
         self.notifier.changed.connect(self._on_change)
         self._build_menus()
+        self.update_due()
 
         geometry = settings.geometry("main_window")
         if geometry.isEmpty():
@@ -133,9 +150,45 @@ class MainWindow(QMainWindow):
             lambda i: self.deleted_action.setChecked(i == 1)
         )
         view_menu.addAction(self.deleted_action)
+        view_menu.addSeparator()
+        self.page_group = QActionGroup(self)
+        self.page_group.setExclusive(True)
+        self.customers_action = self._page_action(_("&Customers"), "Ctrl+1", self.customers_page)
+        self.tiers_action = self._page_action(_("&Tiers"), "Ctrl+2", self.tiers_page)
+        self.customers_action.setChecked(True)
+        view_menu.addAction(self.customers_action)
+        view_menu.addAction(self.tiers_action)
+        toolbar = QToolBar(_("Pages"), self)
+        toolbar.setObjectName("pages_toolbar")  # saveState/restoreState find it by name
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addAction(self.customers_action)
+        toolbar.addAction(self.tiers_action)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        view_menu.addAction(toolbar.toggleViewAction())
+
+        tiers_menu = bar.addMenu(_("&Tiers"))
+        tiers_menu.addAction(self._action(_("&Evaluate tiers…"), None, self.show_tiers))
+        tiers_menu.addAction(self._action(_("Tier &rules…"), None, self.show_tier_rules))
+        tiers_menu.addSeparator()
+        tiers_menu.addAction(self._action(_("&Print tier report…"), None, self.tiers_page.print_report))
+        tiers_menu.addAction(
+            self._action(_("Save tier report as &PDF…"), None, lambda: self.tiers_page.save_pdf())
+        )
+        tiers_menu.addAction(
+            self._action(_("E&xport tier table…"), None, lambda: self.tiers_page.export_table())
+        )
 
         help_menu = bar.addMenu(_("&Help"))
         help_menu.addAction(self._action(_("&About ClientDesk"), None, self.show_about))
+
+    def _page_action(self, text: str, shortcut: str, page) -> QAction:
+        action = QAction(text, self)
+        action.setCheckable(True)
+        action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda: self.show_page(page))
+        self.page_group.addAction(action)
+        self.addAction(action)
+        return action
 
     def _action(self, text: str, shortcut, slot) -> QAction:
         action = QAction(text, self)
@@ -167,6 +220,53 @@ class MainWindow(QMainWindow):
     def _on_change(self, change) -> None:
         if change.entity == "customer":
             self.customers_page.refresh()
+        self.tiers_page.on_change(change)
+        if change.entity in ("tier_evaluation", "tier_rule_set"):
+            self.update_due()
+
+    # -- pages and tiers
+
+    def show_page(self, page) -> None:
+        self.pages.setCurrentWidget(page)
+        self.customers_action.setChecked(page is self.customers_page)
+        self.tiers_action.setChecked(page is self.tiers_page)
+        if page is self.tiers_page:
+            self.setWindowTitle(_("ClientDesk — Tiers"))
+        else:
+            self.setWindowTitle(_("ClientDesk — Customers"))
+
+    def show_tiers(self) -> None:
+        self.show_page(self.tiers_page)
+
+    def show_tier_rules(self) -> TierRulesEditor:
+        if self.tier_rules is not None:
+            self.tier_rules.raise_()
+            self.tier_rules.activateWindow()
+            return self.tier_rules
+        dialog = TierRulesEditor(self.db, self.actor, self.settings, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(lambda *_args: setattr(self, "tier_rules", None))
+        self.tier_rules = dialog
+        dialog.show()
+        return dialog
+
+    def update_due(self) -> None:
+        """The status bar's reminder when the rule set in use is due for evaluation."""
+        try:
+            notice = TierService(self.db).due(self.actor)
+        except ServiceError:
+            notice = None
+        if notice is None:
+            self.due_button.hide()
+            return
+        if notice.last is None:
+            tip = _("{rule_set} has not been evaluated yet.").format(rule_set=notice.rule_set)
+        else:
+            tip = _("Last evaluation as of {date}; due since {due}.").format(
+                date=format_date(notice.last), due=format_date(notice.due_since)
+            )
+        self.due_button.setToolTip(tip + " " + _("Click to open the Tiers page."))
+        self.due_button.show()
 
     def refresh(self) -> None:
         self.customers_page.reload_filter_options()
@@ -266,8 +366,16 @@ class MainWindow(QMainWindow):
     # -- settings and the rest
 
     def show_settings(self) -> None:
-        dialog = SettingsDialog(self, current_language(), self.db.where)
-        if dialog.exec() and dialog.language != current_language():
+        company = office.read_company_name(self.db)
+        dialog = SettingsDialog(self, current_language(), self.db.where, company=company)
+        if not dialog.exec():
+            return
+        if dialog.company_name != company:
+            try:
+                office.save_company_name(self.db, self.actor, dialog.company_name)
+            except ServiceError as exc:
+                QMessageBox.warning(self, _("Settings"), str(exc))
+        if dialog.language != current_language():
             self.language_chosen.emit(dialog.language)
 
     def show_about(self) -> None:
@@ -288,10 +396,14 @@ class MainWindow(QMainWindow):
         if not self.close_customer_windows():
             event.ignore()
             return
+        if self.tier_rules is not None and not self.tier_rules.close():
+            event.ignore()  # unsaved rule edits the user wants to keep
+            return
         if self.export_task is not None:
             # A half-written export is removed by the export itself; its thread must end before the window.
             self.export_task.cancel()
             self.export_task.wait()
+        self.tiers_page.shutdown()
         self.settings.set_geometry("main_window", self.saveGeometry())
         self.settings.main_window_state = self.saveState()
         self.customers_page.save_state()

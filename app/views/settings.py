@@ -22,6 +22,9 @@ _DEFAULTS: dict[str, Any] = {
     "customer_window/geometry": QByteArray(),
     "import_wizard/geometry": QByteArray(),
     "import_history/geometry": QByteArray(),
+    "tiers/splitter": QByteArray(),  # the Tiers page: proposals beside their explanation
+    "tier_rules/geometry": QByteArray(),
+    "tier_rules/splitter": QByteArray(),
     "folders/import": "",
     "folders/export": "",
     "imports/sources": "",  # JSON: [[batch id, path], …], oldest first
@@ -111,6 +114,22 @@ class Settings:
         # JSON, not a settings map: a map comes back sorted by key and the oldest could not be found.
         pairs = list(sources.items())[-MAX_IMPORT_SOURCES:]
         self._set("imports/sources", json.dumps(pairs, ensure_ascii=False))
+
+    @property
+    def tiers_splitter(self) -> QByteArray:
+        return self._get("tiers/splitter")
+
+    @tiers_splitter.setter
+    def tiers_splitter(self, value: QByteArray) -> None:
+        self._set("tiers/splitter", value)
+
+    @property
+    def tier_rules_splitter(self) -> QByteArray:
+        return self._get("tier_rules/splitter")
+
+    @tier_rules_splitter.setter
+    def tier_rules_splitter(self, value: QByteArray) -> None:
+        self._set("tier_rules/splitter", value)
 
     @property
     def customers_header(self) -> QByteArray:

@@ -28,8 +28,9 @@ from app.services.customers import CustomerInput, CustomerService
 from app.views.main_window import MainWindow
 from app.views.settings import Settings
 
-# Words that stay as they are in a Chinese interface: names (ClientDesk, Excel), codes, "VIP", grades.
-ALLOWED = {"ClientDesk", "Excel", "VIP", "AAA", "AA", "A", "B", "C", "Administrator", "Ctrl"}
+# Words that stay as they are in a Chinese interface: names (ClientDesk, Excel), file formats (PDF, xlsx),
+# codes, "VIP", grades.
+ALLOWED = {"ClientDesk", "Excel", "VIP", "AAA", "AA", "A", "B", "C", "Administrator", "Ctrl", "PDF", "xlsx"}
 ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
 PLACEHOLDER = re.compile(r"\{\w*\}")
 

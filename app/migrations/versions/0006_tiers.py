@@ -156,9 +156,15 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_tier_proposal'))
     )
     with op.batch_alter_table('tier_proposal', schema=None) as batch_op:
-        batch_op.create_index('ix_tier_proposal_customer', ['customer_id'], unique=False)
         batch_op.create_index('ix_tier_proposal_evaluation_customer', ['evaluation_id', 'customer_id'], unique=False)
 
+    op.create_index(
+        'ix_transaction_record_customer_figures',
+        'transaction_record',
+        ['customer_id', 'occurred_on', 'amount', 'profit'],
+        sqlite_where=sa.text('deleted_at IS NULL'),
+        postgresql_where=sa.text('deleted_at IS NULL'),
+    )
     with op.batch_alter_table('customer', schema=None) as batch_op:
         batch_op.add_column(sa.Column('potential_rating', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('influence_rating', sa.Integer(), nullable=True))
@@ -166,13 +172,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index('ix_transaction_record_customer_figures', table_name='transaction_record')
     # A plain DROP COLUMN (SQLite 3.35+): a batch copy of the table would lose 0005's expression index.
     op.execute("ALTER TABLE customer DROP COLUMN influence_rating")
     op.execute("ALTER TABLE customer DROP COLUMN potential_rating")
 
     with op.batch_alter_table('tier_proposal', schema=None) as batch_op:
         batch_op.drop_index('ix_tier_proposal_evaluation_customer')
-        batch_op.drop_index('ix_tier_proposal_customer')
 
     op.drop_table('tier_proposal')
     with op.batch_alter_table('tier_history', schema=None) as batch_op:
