@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.db import Database
@@ -166,7 +166,7 @@ def gather(
             progress(2, 2)
         return TierReport(
             company=office.company_name(session),
-            rule_set=version.name,
+            rule_set=_(version.name),
             rule_version=version.number,
             method=rules.method,
             period_start=year_before(row.as_of) + timedelta(days=1),
@@ -210,23 +210,59 @@ def _find(session: Session, model, which):
 def _changes(
     session: Session, rules: RuleDefinition, evaluation_id: uuid.UUID, since: datetime | None, filters: list
 ) -> list[TierChange]:
-    """What this evaluation changed once approved, and the tiers set by hand since the one before it.
-
-    Changes applied from the previous evaluation (written after it ran) belong to that one's report."""
+    """The changes this evaluation proposes (dated once approved), then the tiers set by hand since the
+    evaluation before it. What was applied from the previous evaluation belongs to that one's report."""
     manager_staff = aliased(Staff)
-    stmt = (
+    approved_at = (
+        select(func.max(TierHistory.at))
+        .where(
+            TierHistory.evaluation_id == evaluation_id, TierHistory.customer_id == TierProposal.customer_id
+        )
+        .scalar_subquery()
+    )
+    proposed = (
+        select(
+            TierProposal.old_tier,
+            TierProposal.new_tier,
+            TierProposal.change,
+            approved_at,
+            Customer.code,
+            Customer.name,
+            func.coalesce(manager_staff.name, ""),
+        )
+        .join(Customer, Customer.id == TierProposal.customer_id)
+        .outerjoin(manager_staff, manager_staff.id == Customer.manager_id)
+        .where(
+            TierProposal.evaluation_id == evaluation_id,
+            TierProposal.change != "same",
+            Customer.deleted_at.is_(None),
+            *filters,
+        )
+        .order_by(TierProposal.score.desc().nulls_last(), Customer.code)
+    )
+    result = [
+        TierChange(
+            code=code,
+            name=name,
+            manager=manager_name,
+            from_name=tier_name(rules, old) if old else "—",
+            to_name=tier_name(rules, new),
+            direction=change,
+            at=at,
+            reason=_("Approved") if at is not None else _("Proposed, not yet approved"),
+        )
+        for old, new, change, at, code, name, manager_name in session.execute(proposed)
+    ]
+    by_hand = (
         select(TierHistory, Customer.code, Customer.name, func.coalesce(manager_staff.name, ""))
         .join(Customer, Customer.id == TierHistory.customer_id)
         .outerjoin(manager_staff, manager_staff.id == Customer.manager_id)
-        .where(Customer.deleted_at.is_(None), *filters)
+        .where(TierHistory.evaluation_id.is_(None), Customer.deleted_at.is_(None), *filters)
         .order_by(TierHistory.at.desc(), Customer.code)
     )
-    by_hand = TierHistory.evaluation_id.is_(None)
     if since is not None:
-        by_hand = and_(by_hand, TierHistory.at > since)
-    stmt = stmt.where(or_(TierHistory.evaluation_id == evaluation_id, by_hand))
-    result = []
-    for history, code, name, manager_name in session.execute(stmt):
+        by_hand = by_hand.where(TierHistory.at > since)
+    for history, code, name, manager_name in session.execute(by_hand):
         old, new = rules.rank(history.from_tier), rules.rank(history.to_tier)
         if history.from_tier == history.to_tier:
             direction = "same"

@@ -266,10 +266,10 @@ class TierService:
         if session.scalar(select(func.count()).select_from(TierRuleSet)):
             return
         for preset in PRESETS:
-            definition = check_definition(_(preset.name), preset.definition)
+            definition = check_definition(preset.name, preset.definition)
             row = TierRuleSet(
                 id=preset.id,
-                name=_(preset.name),
+                name=preset.name,  # the English name: shown translated, in each user's language
                 method=definition.method,
                 definition=definition.to_json(),
                 in_use=preset.definition.method == WEIGHTED,
@@ -295,7 +295,7 @@ class TierService:
     def _info(row: TierRuleSet) -> RuleSetInfo:
         return RuleSetInfo(
             id=row.id,
-            name=row.name,
+            name=_(row.name),
             method=row.method,
             version=row.version,
             in_use=row.in_use,
@@ -321,7 +321,11 @@ class TierService:
         elif isinstance(which, uuid.UUID):
             row = session.scalar(live.where(TierRuleSet.id == which))
         else:
-            row = session.scalar(live.where(func.lower(TierRuleSet.name) == which.strip().lower()))
+            wanted = which.strip().lower()
+            # By its stored name, or a preset's name as shown in the user's language.
+            row = next(
+                (r for r in session.scalars(live) if wanted in (r.name.lower(), _(r.name).lower())), None
+            )
         if row is None:
             raise NotFoundError(_("There is no tier rule set {name}.").format(name=which or ""))
         return row
@@ -344,14 +348,10 @@ class TierService:
         definition = check_definition(name, definition)
         with self.db.session() as session:
             self._ensure_presets(session)
-            clash = session.scalar(
-                select(TierRuleSet.id).where(
-                    TierRuleSet.deleted_at.is_(None),
-                    func.lower(TierRuleSet.name) == name.lower(),
-                    TierRuleSet.id != rule_set_id if rule_set_id else True,
-                )
-            )
-            if clash is not None:
+            others = session.scalars(select(TierRuleSet).where(TierRuleSet.deleted_at.is_(None)))
+            if any(
+                name.lower() in (r.name.lower(), _(r.name).lower()) for r in others if r.id != rule_set_id
+            ):
                 raise ValidationError(
                     {"name": _("A rule set named {name} exists already.").format(name=name)}
                 )
@@ -367,6 +367,8 @@ class TierService:
                         changed_by="",
                         changed_at=row.updated_at,
                     )
+                if name == _(row.name):
+                    name = row.name  # a preset's shown name: keep the stored one, translated when shown
                 if row.name == name and RuleDefinition.from_json(row.definition) == definition:
                     return self._info(row)  # nothing changed: no new version
                 row.name = name
@@ -396,7 +398,9 @@ class TierService:
             row = self._find_rule_set(session, rule_set_id)
             if row.in_use:
                 raise ServiceError(
-                    _("{name} is the rule set in use: choose another one to use first.").format(name=row.name)
+                    _("{name} is the rule set in use: choose another one to use first.").format(
+                        name=_(row.name)
+                    )
                 )
             row.deleted_at = utcnow()
         events.publish(events.Change("tier_rule_set"))
@@ -729,7 +733,7 @@ class TierService:
         return EvaluationInfo(
             id=row.id,
             rule_set_id=row.rule_set_id,
-            rule_set_name=version.name,
+            rule_set_name=_(version.name),
             rule_version=version.number,
             definition=RuleDefinition.from_json(version.definition),
             as_of=row.as_of,
@@ -782,8 +786,10 @@ class TierService:
         text: str = "",
         manager_id: uuid.UUID | None = None,
         limit: int | None = None,
+        offset: int = 0,
     ) -> list[ProposalRow]:
-        """The proposals of an evaluation, by change (up, down, new, same), best score first."""
+        """The proposals of an evaluation, by change (up, down, new, same), best score first; a page of
+        them with `offset` and `limit`."""
         stmt = (
             select(
                 TierProposal.customer_id,
@@ -803,6 +809,7 @@ class TierService:
             .outerjoin(Staff, Staff.id == Customer.manager_id)
             .where(TierProposal.evaluation_id == evaluation_id)
             .order_by(TierProposal.score.desc().nulls_last(), Customer.code)
+            .offset(offset)
         )
         if changes is not None:
             stmt = stmt.where(TierProposal.change.in_(list(changes)))
@@ -863,18 +870,20 @@ class TierService:
         customer = session.get(Customer, customer_id)
         version = session.get(TierRuleVersion, evaluation.rule_version_id)
         rules = RuleDefinition.from_json(version.definition)
-        previous_row = session.execute(
-            select(TierProposal, TierEvaluation.as_of)
-            .join(TierEvaluation, TierEvaluation.id == TierProposal.evaluation_id)
-            .where(
-                TierProposal.customer_id == customer_id,
-                TierEvaluation.rule_set_id == evaluation.rule_set_id,
-                TierEvaluation.at < evaluation.at,
+        earlier = _latest_evaluation_of(
+            session,
+            customer_id,
+            TierEvaluation.rule_set_id == evaluation.rule_set_id,
+            TierEvaluation.at < evaluation.at,
+        )
+        previous, previous_as_of = None, None
+        if earlier is not None:
+            previous_as_of = earlier.as_of
+            previous = session.scalar(
+                select(TierProposal).where(
+                    TierProposal.evaluation_id == earlier.id, TierProposal.customer_id == customer_id
+                )
             )
-            .order_by(TierEvaluation.at.desc())
-            .limit(1)
-        ).first()
-        previous, previous_as_of = previous_row if previous_row else (None, None)
         weights = rules.weights if rules.method == WEIGHTED else {d.key: 1.0 for d in rules.dimensions}
         total_weight = sum(weights.values()) or 1.0
         parts = []
@@ -1160,7 +1169,7 @@ class TierService:
                 to_tier=h.to_tier,
                 by=name,
                 kind=h.kind,
-                rule_set=h.rule_set_name,
+                rule_set=_(h.rule_set_name) if h.rule_set_name else "",
                 rule_version=h.rule_version,
                 reason=h.reason,
             )
@@ -1184,13 +1193,7 @@ class TierService:
                     at=active.at,
                     by=_staff_name(session, active.actor_id),
                 )
-            latest = session.scalar(
-                select(TierEvaluation)
-                .join(TierProposal, TierProposal.evaluation_id == TierEvaluation.id)
-                .where(TierProposal.customer_id == customer_id)
-                .order_by(TierEvaluation.at.desc())
-                .limit(1)
-            )
+            latest = _latest_evaluation_of(session, customer_id)
             explanation = self._explain(session, latest, customer_id) if latest is not None else None
             return CustomerTier(
                 tier=customer.tier,
@@ -1232,11 +1235,26 @@ class TierService:
                 select(func.max(TierEvaluation.as_of)).where(TierEvaluation.rule_set_id == row.id)
             )
             if last is None:
-                return DueNotice(rule_set=row.name, last=None, due_since=today)
+                return DueNotice(rule_set=_(row.name), last=None, due_since=today)
             due_since = months_after(last, months)
             if due_since > today:
                 return None
-            return DueNotice(rule_set=row.name, last=last, due_since=due_since)
+            return DueNotice(rule_set=_(row.name), last=last, due_since=due_since)
+
+
+def _latest_evaluation_of(session: Session, customer_id: uuid.UUID, *conditions) -> TierEvaluation | None:
+    """The newest evaluation (meeting `conditions`) that scored this customer.
+
+    Walks the few evaluations newest first and looks the customer up in each by the (evaluation,
+    customer) index, rather than reading every proposal ever made."""
+    scored = (
+        select(TierProposal.id)
+        .where(TierProposal.evaluation_id == TierEvaluation.id, TierProposal.customer_id == customer_id)
+        .exists()
+    )
+    return session.scalar(
+        select(TierEvaluation).where(scored, *conditions).order_by(TierEvaluation.at.desc()).limit(1)
+    )
 
 
 def _staff_name(session: Session, staff_id: uuid.UUID | None) -> str:

@@ -594,11 +594,15 @@ def _lay_out(report: TierReport, ctx: _Context, cancelled: IsCancelled | None) -
             )
         layout.heading(title, ctx.metrics["small"].height() * 1.6 + ctx.header_height + ctx.row_height * 3)
         if report.previous_at is not None:
-            since = _("Since the evaluation of {datetime}; ▲ promoted, ▼ demoted.").format(
-                datetime=format_datetime(report.previous_at)
-            )
+            since = _(
+                "What this evaluation changes, and tiers set by hand since the evaluation of {datetime}; "
+                "▲ promoted, ▼ demoted, ● first tier under these rules."
+            ).format(datetime=format_datetime(report.previous_at))
         else:
-            since = _("There was no earlier evaluation: all tier changes so far; ▲ promoted, ▼ demoted.")
+            since = _(
+                "What this evaluation changes and the tiers set by hand (there was no earlier evaluation); "
+                "▲ promoted, ▼ demoted, ● first tier under these rules."
+            )
         layout.add(ctx.metrics["small"].height() * 1.6, _draw_text, since, "small", MUTED)
         layout.table(change_columns, rows, continued=_("{title} (continued)").format(title=title))
     layout.space(ctx.mm(8))

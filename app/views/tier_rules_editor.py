@@ -141,7 +141,7 @@ class TierRulesEditor(QDialog):
         for key, label in CADENCES.items():
             self.cadence_combo.addItem(_(label), key)
         form = QFormLayout()
-        form.addRow(_("Name"), self.name_edit)
+        form.addRow(_("Rule set name"), self.name_edit)
         form.addRow(_("Method"), self.method_label)
         form.addRow(_("Version"), self.version_label)
         form.addRow(_("Evaluate"), self.cadence_combo)

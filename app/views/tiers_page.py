@@ -448,15 +448,22 @@ class TiersPage(QWidget):
         else:
             key = next((k for k, b in self.filter_buttons.items() if b.isChecked()), "changes")
             changes, overridden = FILTERS[key]
-            rows = self.tiers.proposals(
-                self.actor,
-                self.evaluation.id,
-                changes=changes,
-                overridden=overridden,
-                text=self.search.text(),
-                manager_id=self.manager_combo.currentData(),
-            )
-            self.model.set_rows(rows, self.evaluation.definition)
+            evaluation_id = self.evaluation.id
+            text, manager_id = self.search.text(), self.manager_combo.currentData()
+
+            def fetch(offset: int, limit: int) -> list:
+                return self.tiers.proposals(
+                    self.actor,
+                    evaluation_id,
+                    changes=changes,
+                    overridden=overridden,
+                    text=text,
+                    manager_id=manager_id,
+                    limit=limit,
+                    offset=offset,
+                )
+
+            self.model.set_source(fetch, self.evaluation.definition)
         row = self.model.row_of(selected) if selected is not None else None
         if row is not None:
             self.table.selectRow(row)

@@ -265,3 +265,28 @@ def test_company_name_in_settings(qtbot, window, sqlite_db, monkeypatch):
     window.show_settings()
     assert office.read_company_name(sqlite_db) == "北京客户管理 有限公司"
     assert SettingsDialog(None, "en", first_start=True).company_edit is None
+
+
+def test_the_list_reads_its_rows_a_page_at_a_time(qtbot, qtmodeltester, window, monkeypatch):
+    from app.views import proposal_model
+
+    monkeypatch.setattr(proposal_model, "PAGE_SIZE", 2)
+    page = evaluate(qtbot, window)
+    asked: list[tuple[int, int]] = []
+
+    def fetch(offset: int, limit: int):
+        asked.append((offset, limit))
+        return page.tiers.proposals(
+            DEFAULT_ACTOR, page.evaluation.id, ("up", "down", "new"), None, "", None, limit, offset
+        )
+
+    # A model of its own: the page's table fetches on by itself to fill its visible rows.
+    model = proposal_model.ProposalModel()
+    model.set_source(fetch, page.evaluation.definition)
+    assert model.rowCount() == 2 and model.canFetchMore()
+    model.fetchMore()
+    model.fetchMore()  # a short page: the end
+    assert asked == [(0, 2), (2, 2), (4, 2)]
+    assert model.rowCount() == 4 and not model.canFetchMore()
+    assert [model.row(r).name for r in range(4)] == ["华信科技", "长江机械", "西湖物流", "明德贸易"]
+    qtmodeltester.check(model)
