@@ -15,7 +15,6 @@ from operator import attrgetter
 from pathlib import Path
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
 
 from app.db import Database
 from app.i18n import N_, _, format_number
@@ -495,33 +494,14 @@ def export_tier_table(
     One row per customer of an evaluation (default: the latest), best score first; `manager` and
     `department` (an id or a name) narrow it as the printed report does.
     """
-    from app.models import Department, TierProposal
-    from app.services.tier_report import customer_filters
+    from app.services.tier_report import customer_filters, evaluated_customers
     from app.services.tiers import TierService, tier_name
 
-    tiers = TierService(db)
-    info = tiers.evaluation(actor, evaluation)
+    info = TierService(db).evaluation(actor, evaluation)
     rules = info.definition
     with db.session() as session:
         filters, _text = customer_filters(session, manager, department)
-    manager_staff = aliased(Staff)
-    stmt = (
-        select(
-            Customer.code,
-            Customer.name,
-            func.coalesce(manager_staff.name, "").label("manager"),
-            func.coalesce(Department.name, "").label("department"),
-            Customer.industry,
-            Customer.category,
-            Customer.tier,
-            TierProposal,
-        )
-        .join(TierProposal, TierProposal.customer_id == Customer.id)
-        .outerjoin(manager_staff, manager_staff.id == Customer.manager_id)
-        .outerjoin(Department, Department.id == Customer.department_id)
-        .where(TierProposal.evaluation_id == info.id, Customer.deleted_at.is_(None), *filters)
-        .order_by(TierProposal.score.desc().nulls_last(), Customer.code)
-    )
+    stmt = evaluated_customers(info.id, filters)
     criteria = [
         ExportColumn(
             key,

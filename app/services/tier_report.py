@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.db import Database
@@ -105,34 +105,14 @@ def gather(
         version = session.get(TierRuleVersion, row.rule_version_id)
         rules = RuleDefinition.from_json(version.definition)
         filters, filter_text = customer_filters(session, manager, department)
-        manager_staff = aliased(Staff)
-        stmt = (
-            select(
-                Customer.id,
-                Customer.code,
-                Customer.name,
-                Customer.tier,
-                func.coalesce(manager_staff.name, ""),
-                func.coalesce(Department.name, ""),
-                TierProposal.revenue,
-                TierProposal.score,
-            )
-            .join(TierProposal, TierProposal.customer_id == Customer.id)
-            .outerjoin(manager_staff, manager_staff.id == Customer.manager_id)
-            .outerjoin(Department, Department.id == Customer.department_id)
-            .where(TierProposal.evaluation_id == row.id, Customer.deleted_at.is_(None), *filters)
-            .order_by(TierProposal.score.desc().nulls_last(), Customer.code)
-        )
+        stmt = evaluated_customers(row.id, filters)
         by_tier: dict[str, list[ReportCustomer]] = {t.key: [] for t in rules.tiers}
-        ids = []
-        for index, (cid, code, name, tier, manager_name, department_name, revenue, score) in enumerate(
-            session.execute(stmt)
-        ):
+        for index, r in enumerate(session.execute(stmt)):
             if cancelled and index % 1000 == 0 and cancelled():
                 raise Cancelled(_("The report was cancelled."))
-            ids.append(cid)
-            by_tier.setdefault(tier, []).append(
-                ReportCustomer(code, name, manager_name, department_name, revenue or Decimal("0.00"), score)
+            proposal = r.TierProposal
+            by_tier.setdefault(r.tier, []).append(
+                ReportCustomer(r.code, r.name, r.manager, r.department, proposal.revenue, proposal.score)
             )
         if progress:
             progress(1, 2)
@@ -178,6 +158,29 @@ def gather(
             sections=sections,
             previous_at=previous_at,
         )
+
+
+def evaluated_customers(evaluation_id: uuid.UUID, filters: list) -> Select:
+    """The live customers an evaluation scored, with their account manager's and department's names and
+    their proposal, best score first: what the printed report and the tier table list."""
+    manager_staff = aliased(Staff)
+    return (
+        select(
+            Customer.code,
+            Customer.name,
+            func.coalesce(manager_staff.name, "").label("manager"),
+            func.coalesce(Department.name, "").label("department"),
+            Customer.industry,
+            Customer.category,
+            Customer.tier,
+            TierProposal,
+        )
+        .join(TierProposal, TierProposal.customer_id == Customer.id)
+        .outerjoin(manager_staff, manager_staff.id == Customer.manager_id)
+        .outerjoin(Department, Department.id == Customer.department_id)
+        .where(TierProposal.evaluation_id == evaluation_id, Customer.deleted_at.is_(None), *filters)
+        .order_by(TierProposal.score.desc().nulls_last(), Customer.code)
+    )
 
 
 def customer_filters(session: Session, manager, department) -> tuple[list, str]:

@@ -35,12 +35,12 @@ from PySide6.QtWidgets import (
 
 from app.db import Database
 from app.i18n import _, format_date, format_datetime, format_money, format_number
-from app.services import events
+from app.services import events, exports, tier_report
 from app.services.actor import Actor
 from app.services.customers import CustomerService, StaffMember
 from app.services.errors import Cancelled, ServiceError
 from app.services.tiers import EvaluationInfo, Explanation, TierService, tier_name
-from app.views import file_choice, import_actions
+from app.views import file_choice, import_actions, tier_report_print
 from app.views.proposal_model import Column, ProposalModel, checkable
 from app.views.settings import Settings
 from app.views.tasks import Task
@@ -768,23 +768,13 @@ class TiersPage(QWidget):
             return False
         return True
 
-    def _not_available(self, title: str) -> None:
-        QMessageBox.warning(self, title, _("This function is not available in this version of ClientDesk."))
-
-    def print_report(self) -> Task | None:
-        title = _("Print tier report")
+    def _report_scope(self, title: str) -> tuple[uuid.UUID | None, str | None] | None:
+        """The account manager and department a report covers, or None when there is nothing to do."""
         if not self._has_evaluation(title):
             return None
-        try:
-            from app.services import tier_report
-            from app.views import tier_report_print
-        except ImportError:
-            self._not_available(title)
-            return None
-        chosen = self._report_filter(title)
-        if chosen is None:
-            return None
-        manager, department = chosen
+        return self._report_filter(title)
+
+    def _gather(self, manager, department) -> Callable:
         evaluation = self._evaluation_id()
 
         def work(progress, cancelled):
@@ -792,45 +782,36 @@ class TiersPage(QWidget):
                 self.db, self.actor, evaluation, manager, department, progress, cancelled
             )
 
+        return work
+
+    def print_report(self) -> Task | None:
+        title = _("Print tier report")
+        scope = self._report_scope(title)
+        if scope is None:
+            return None
         return self._run(
             _("Preparing the tier report…"),
-            work,
+            self._gather(*scope),
             lambda report: tier_report_print.show_print_preview(report, self),
             _("Cannot print"),
         )
 
     def save_pdf(self, path: Path | None = None) -> Task | None:
         title = _("Save tier report as PDF")
-        if not self._has_evaluation(title):
+        scope = self._report_scope(title)
+        if scope is None:
             return None
-        try:
-            from app.services import tier_report
-            from app.views import tier_report_print
-        except ImportError:
-            self._not_available(title)
-            return None
-        chosen = self._report_filter(title)
-        if chosen is None:
-            return None
-        manager, department = chosen
         if path is None:
+            name = _("Tier report {date}").format(date=date.today().isoformat()) + ".pdf"
             path = file_choice.choose_save(
-                self,
-                self.settings,
-                "export",
-                title,
-                _("Tier report {date}").format(date=date.today().isoformat()) + ".pdf",
-                _("PDF document (*.pdf)"),
+                self, self.settings, "export", title, name, _("PDF document (*.pdf)")
             )
             if path is None:
                 return None
-        evaluation = self._evaluation_id()
+        gather = self._gather(*scope)
 
         def work(progress, cancelled):
-            report = tier_report.gather(
-                self.db, self.actor, evaluation, manager, department, progress, cancelled
-            )
-            return tier_report_print.write_pdf(report, path, progress, cancelled)
+            return tier_report_print.write_pdf(gather(progress, cancelled), path, progress, cancelled)
 
         return self._run(
             _("Writing {file}…").format(file=path.name),
@@ -841,42 +822,29 @@ class TiersPage(QWidget):
 
     def export_table(self, path: Path | None = None) -> Task | None:
         title = _("Export tier table")
-        if not self._has_evaluation(title):
+        scope = self._report_scope(title)
+        if scope is None:
             return None
-        from app.services import exports
-
-        export = getattr(exports, "export_tier_table", None)
-        if export is None:
-            self._not_available(title)
-            return None
-        chosen = self._report_filter(title)
-        if chosen is None:
-            return None
-        manager, department = chosen
         if path is None:
+            name = _("Tiers {date}").format(date=date.today().isoformat()) + ".xlsx"
             path = file_choice.choose_save(
-                self,
-                self.settings,
-                "export",
-                title,
-                _("Tiers {date}").format(date=date.today().isoformat()) + ".xlsx",
-                file_choice.xlsx_filter(),
+                self, self.settings, "export", title, name, file_choice.xlsx_filter()
             )
             if path is None:
                 return None
         evaluation = self._evaluation_id()
 
         def work(progress, cancelled):
-            return export(self.db, self.actor, path, evaluation, manager, department, progress, cancelled)
+            return exports.export_tier_table(
+                self.db, self.actor, path, evaluation, *scope, progress, cancelled
+            )
 
-        def done(summary) -> None:
-            if isinstance(summary, int):
-                text = _("{n} customers were exported to {file}.").format(n=format_number(summary), file=path)
-            else:
-                text = exports.describe(summary)
-            self.message.emit(text)
-
-        return self._run(_("Exporting to {file}…").format(file=path.name), work, done, _("Cannot export"))
+        return self._run(
+            _("Exporting to {file}…").format(file=path.name),
+            work,
+            lambda summary: self.message.emit(exports.describe(summary)),
+            _("Cannot export"),
+        )
 
 
 def checkable_rows(model: ProposalModel) -> list[int]:
