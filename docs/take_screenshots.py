@@ -178,7 +178,7 @@ def tier_screens(qt_app: QApplication, window, tmp: str, language: str) -> None:
         ],
         check=True,
     )
-    print(OUT / f"tier-report-{language}-1.png")
+    print(*sorted(OUT.glob(f"tier-report-{language}-*.png")), sep="\n")
     window.show_page(window.customers_page)
 
 

@@ -252,7 +252,7 @@ def _changes(
             to_name=tier_name(rules, new),
             direction=change,
             at=at,
-            reason=_("Approved") if at is not None else _("Proposed, not yet approved"),
+            reason=_("Approved") if at is not None else _("Proposed"),
         )
         for old, new, change, at, code, name, manager_name in session.execute(proposed)
     ]

@@ -52,6 +52,7 @@ from app.services.tier_rules import ABC, RFM, WEIGHTED, RuleDefinition
 from app.services.tiers import EVALUATION, OVERRIDE, OVERRIDE_END, CustomerTier, TierService, tier_name
 from app.views.qt_events import ChangeNotifier
 from app.views.settings import Settings
+from app.views.tier_text import dimension_value, figure, percent
 
 BASIC_LEFT = [
     "name",
@@ -163,30 +164,6 @@ def _fit_height(table: QTableWidget) -> None:
     height = table.horizontalHeader().height() + 2 * table.frameWidth()
     height += sum(table.rowHeight(r) for r in range(table.rowCount()))
     table.setFixedHeight(max(height, table.horizontalHeader().height() + 8))
-
-
-def _figure(value: float) -> str:
-    """A score as the explanation's sentence writes it: one decimal at most (80, 72.5)."""
-    return f"{value:.1f}".rstrip("0").rstrip(".")
-
-
-def _percent(share: float | None) -> str:
-    return "" if share is None else f"{_figure(share * 100)} %"
-
-
-def _dimension_value(key: str, raw) -> str:
-    """A dimension's raw figure with its unit: money as money, days and years in words."""
-    if key in ("potential", "influence"):
-        return _("Not rated") if raw is None else str(raw)
-    if raw is None:
-        return _("No purchase yet") if key == "recency" else "—"
-    if key in ("revenue", "profit"):
-        return format_money(Decimal(raw))
-    if key == "recency":
-        return _("{days} days").format(days=format_number(int(raw)))
-    if key == "cooperation":
-        return _("{years} years").format(years=_figure(float(raw)))
-    return format_number(int(raw))
 
 
 def _scrolling(widget: QWidget) -> QScrollArea:
@@ -700,11 +677,11 @@ class CustomerWindow(QMainWindow):
         if score is None:
             text = _("No score")
         elif explanation.method == RFM:
-            text = _("RFM score {score} of 15").format(score=_figure(score))
+            text = _("RFM score {score} of 15").format(score=figure(score))
         elif explanation.method == ABC:
-            text = _("Share of revenue {score} %").format(score=_figure(score))
+            text = _("Share of revenue {score} %").format(score=figure(score))
         else:
-            text = _("Score {score} of 100").format(score=_figure(score))
+            text = _("Score {score} of 100").format(score=figure(score))
         self.score_label.setText(text)
         reason = explanation.reason
         if info.override is None and explanation.new_tier != info.tier:
@@ -720,7 +697,7 @@ class CustomerWindow(QMainWindow):
                     date=format_date(explanation.previous_as_of),
                     score=_("no score")
                     if explanation.previous_score is None
-                    else _figure(explanation.previous_score),
+                    else figure(explanation.previous_score),
                     tier=tier_name(rules, explanation.previous_tier or ""),
                 )
             )
@@ -732,12 +709,12 @@ class CustomerWindow(QMainWindow):
         rows = [
             [
                 part.label,
-                _dimension_value(part.key, part.raw),
-                "" if part.scaled is None else _figure(part.scaled),
-                _percent(part.weight / total_weight),
-                _percent(part.share),
-                _dimension_value(part.key, part.previous_raw) if previous else "",
-                "" if part.previous_scaled is None else _figure(part.previous_scaled),
+                dimension_value(part.key, part.raw),
+                "" if part.scaled is None else figure(part.scaled),
+                percent(part.weight / total_weight),
+                percent(part.share),
+                dimension_value(part.key, part.previous_raw) if previous else "",
+                "" if part.previous_scaled is None else figure(part.previous_scaled),
             ]
             for part in parts
         ]

@@ -595,14 +595,10 @@ def _lay_out(report: TierReport, ctx: _Context, cancelled: IsCancelled | None) -
         layout.heading(title, ctx.metrics["small"].height() * 1.6 + ctx.header_height + ctx.row_height * 3)
         if report.previous_at is not None:
             since = _(
-                "What this evaluation changes, and tiers set by hand since the evaluation of {datetime}; "
-                "▲ promoted, ▼ demoted, ● first tier under these rules."
+                "This evaluation's changes, and tiers set by hand since {datetime}. ▲ up ▼ down ● first tier"
             ).format(datetime=format_datetime(report.previous_at))
         else:
-            since = _(
-                "What this evaluation changes and the tiers set by hand (there was no earlier evaluation); "
-                "▲ promoted, ▼ demoted, ● first tier under these rules."
-            )
+            since = _("This evaluation's changes, and tiers set by hand. ▲ up ▼ down ● first tier")
         layout.add(ctx.metrics["small"].height() * 1.6, _draw_text, since, "small", MUTED)
         layout.table(change_columns, rows, continued=_("{title} (continued)").format(title=title))
     layout.space(ctx.mm(8))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
@@ -34,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.db import Database
-from app.i18n import _, format_date, format_datetime, format_money, format_number
+from app.i18n import _, format_date, format_datetime, format_number
 from app.services import events, exports, tier_report
 from app.services.actor import Actor
 from app.services.customers import CustomerService, StaffMember
@@ -44,6 +43,7 @@ from app.views import file_choice, import_actions, tier_report_print
 from app.views.proposal_model import Column, ProposalModel, checkable
 from app.views.settings import Settings
 from app.views.tasks import Task
+from app.views.tier_text import dimension_value, figure, percent
 
 SEARCH_DELAY_MS = 250
 # Filter buttons: key → which proposals they list (changes, overridden) as TierService.proposals takes them.
@@ -57,22 +57,8 @@ FILTERS: dict[str, tuple[tuple[str, ...] | None, bool | None]] = {
 }
 
 
-def _number(value) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, Decimal):
-        return format_money(value)
-    if isinstance(value, float):
-        return f"{value:.1f}".rstrip("0").rstrip(".") if value % 1 else format_number(int(value))
-    return format_number(value)
-
-
 def _score(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
-
-
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.0f} %"
 
 
 class ReportFilterDialog(QDialog):
@@ -569,11 +555,11 @@ class TiersPage(QWidget):
         for r, part in enumerate(explanation.parts):
             values = [
                 part.label,
-                _number(part.raw),
+                dimension_value(part.key, part.raw),
                 _score(part.scaled),
-                _number(part.weight),
-                _percent(part.share),
-                _number(part.previous_raw),
+                figure(part.weight),
+                percent(part.share) or "—",
+                dimension_value(part.key, part.previous_raw) if explanation.previous_as_of else "",
                 _score(part.previous_scaled),
             ]
             for c, value in enumerate(values):
@@ -691,21 +677,27 @@ class TiersPage(QWidget):
         )
         return answer == QMessageBox.StandardButton.Yes
 
-    def _apply(self, customer_ids: list[uuid.UUID] | None) -> None:
-        try:
-            result = self.tiers.apply(self.actor, self.evaluation.id, customer_ids)
-        except ServiceError as exc:
-            QMessageBox.warning(self, _("Cannot apply"), str(exc))
-            return
-        text = _("{n} customers got their new tier.").format(n=format_number(result.applied))
-        if result.skipped:
-            text += "\n\n" + _(
-                "Left as they are, because their tier changed since the evaluation: {codes}"
-            ).format(codes=", ".join(result.skipped))
-        self.model.clear_checks()
-        self.show_evaluation(self.evaluation.id)
-        self.reload_evaluations()
-        QMessageBox.information(self, _("Tier changes applied"), text)
+    def _apply(self, customer_ids: list[uuid.UUID] | None) -> Task:
+        evaluation_id = self.evaluation.id
+
+        def work(_progress, cancelled):
+            # One transaction, which cannot stop half way: Cancel counts only before it starts.
+            if cancelled():
+                raise Cancelled(_("Nothing was approved."))
+            return self.tiers.apply(self.actor, evaluation_id, customer_ids)
+
+        def done(result) -> None:
+            text = _("{n} customers got their new tier.").format(n=format_number(result.applied))
+            if result.skipped:
+                text += "\n\n" + _(
+                    "Left as they are, because their tier changed since the evaluation: {codes}"
+                ).format(codes=", ".join(result.skipped))
+            self.model.clear_checks()
+            self.show_evaluation(evaluation_id)
+            self.reload_evaluations()
+            QMessageBox.information(self, _("Tier changes applied"), text)
+
+        return self._run(_("Approving the tier changes…"), work, done, _("Cannot apply"))
 
     def discard(self) -> None:
         if self.evaluation is None:

@@ -147,6 +147,7 @@ def test_evaluate_explain_and_approve_checked(qtbot, window, customers, sqlite_d
     assert len(page.model.checked_ids) == 2
     assert page.approve_checked_button.text() == "Approve checked (2)"
     qtbot.keyClick(page.table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(answers) == 2 and page.task is None)  # approved off the GUI thread
     assert answers[0].startswith("Give the 2 checked customers their proposed tier?")
     assert answers[1] == "2 customers got their new tier."
 
@@ -182,6 +183,7 @@ def test_search_and_approve_all(qtbot, window, customers, sqlite_db, answers):
     page.search.clear()
     qtbot.waitUntil(lambda: page.model.rowCount() == 4)
     page.approve_all_button.click()
+    qtbot.waitUntil(lambda: len(answers) == 2 and page.task is None)
     assert "all 4 customers" in answers[0]
     assert answers[1] == "4 customers got their new tier."
     service = CustomerService(sqlite_db)

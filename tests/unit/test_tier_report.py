@@ -47,7 +47,7 @@ def test_changes_are_the_evaluations_own_proposed_then_approved(office):
     first = tiers.evaluate(DEFAULT_ACTOR, ABC_ID, date(2024, 6, 30))
     pending = tier_report.gather(db, DEFAULT_ACTOR)
     assert len(pending.changes) == 5  # every customer gets a first tier
-    assert all(c.at is None and c.reason == "Proposed, not yet approved" for c in pending.changes)
+    assert all(c.at is None and c.reason == "Proposed" for c in pending.changes)
 
     tiers.apply(DEFAULT_ACTOR, first.id, [ids["K1"]])
     approved = {c.code: c for c in tier_report.gather(db, DEFAULT_ACTOR).changes}
