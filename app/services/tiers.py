@@ -154,6 +154,9 @@ class Explanation:
     previous_score: float | None = None
     previous_tier: str | None = None
     previous_as_of: date | None = None
+    as_of: date | None = None  # of the evaluation explained, with its rules
+    rule_set: str = ""
+    rule_version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -927,6 +930,9 @@ class TierService:
             previous_score=previous.score if previous else None,
             previous_tier=previous.computed_tier if previous else None,
             previous_as_of=previous_as_of,
+            as_of=evaluation.as_of,
+            rule_set=_(version.name),
+            rule_version=version.number,
         )
 
     # -- approval

@@ -683,7 +683,12 @@ class CustomerWindow(QMainWindow):
         else:
             text = _("Score {score} of 100").format(score=figure(score))
         self.score_label.setText(text)
-        reason = explanation.reason
+        evaluated = _("Evaluated as of {date} under {rule_set}, version {version}.").format(
+            date=format_date(explanation.as_of),
+            rule_set=explanation.rule_set,
+            version=explanation.rule_version,
+        )
+        reason = evaluated + "\n" + explanation.reason
         if info.override is None and explanation.new_tier != info.tier:
             reason += "\n" + _("It proposes {tier}; the proposal has not been applied.").format(
                 tier=tier_name(rules, explanation.new_tier)

@@ -228,6 +228,7 @@ class MainWindow(QMainWindow):
 
     def show_page(self, page) -> None:
         self.pages.setCurrentWidget(page)
+        self.status_text.setVisible(page is self.customers_page)  # the list's count and filter
         self.customers_action.setChecked(page is self.customers_page)
         self.tiers_action.setChecked(page is self.tiers_page)
         if page is self.tiers_page:

@@ -100,6 +100,7 @@ def test_evaluated_customer_shows_tier_score_and_breakdown(qtbot, window, servic
     assert info.explanation is not None
     assert editor.score_label.text() == f"Score {info.explanation.score:.1f} of 100".replace(".0 ", " ")
     assert "reaches VIP" in editor.reason_label.text()
+    assert "Evaluated as of Jun 30, 2025 under Weighted score, version 1." in editor.reason_label.text()
     assert editor.cadence_label.text() == "Every 30 days"
     assert editor.service_level_label.text() == "Personal service"
     table = editor.breakdown_table
