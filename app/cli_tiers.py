@@ -14,7 +14,8 @@ from app.cli import CliError, _json_value, open_db, write_json_array
 from app.i18n import _
 from app.services.actor import DEFAULT_ACTOR
 from app.services.customers import CustomerService
-from app.services.tier_rules import METHODS, RuleDefinition
+from app.services.import_values import parse_choice
+from app.services.tier_rules import METHODS, RuleDefinition, dimension_label
 from app.services.tiers import EvaluationInfo, TierService, tier_name
 
 
@@ -73,8 +74,6 @@ def cmd_rules_show(args, out: TextIO) -> int:
         return 0
     rules: RuleDefinition = info.definition
     out.write(f"{info.name}  ({_(METHODS[info.method])}, " + _("version {n}").format(n=info.version) + ")\n")
-    from app.services.tier_rules import dimension_label
-
     for d in rules.dimensions:
         thresholds = ", ".join(f"{t:g}" for t in d.thresholds)
         out.write(f"  {dimension_label(d.key)}: {d.weight:g}  {d.scale} {thresholds}\n")
@@ -154,8 +153,6 @@ def cmd_apply(args, out: TextIO) -> int:
 
 def _tier_key(service: TierService, text: str) -> str:
     """A tier given by its key or its name in either language (VIP, 重要, important …)."""
-    from app.services.import_values import parse_choice
-
     wanted = text.strip()
     rules = service.rule_set(DEFAULT_ACTOR).definition
     for tier in rules.tiers:

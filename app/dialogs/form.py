@@ -27,6 +27,12 @@ from app.services import labels
 NO_DATE = QDate(1900, 1, 1)
 RATINGS = range(1, 6)
 ERROR_STYLE = "border: 1px solid #c62828;"
+ERROR_TEXT = "color: #c62828;"  # the red of a field's error message
+
+
+def date_format() -> str:
+    """The order people write dates in each language: 2024年3月5日 / Mar 5, 2024."""
+    return "yyyy年M月d日" if current_language() == "zh_CN" else "MMM d, yyyy"
 
 
 @dataclass(frozen=True)
@@ -49,8 +55,7 @@ class OptionalDateEdit(QDateEdit):
         self.setCalendarPopup(True)
         self.setMinimumDate(NO_DATE)
         self.setSpecialValueText(" ")
-        # The same order people write dates in each language: 2024年3月5日 / Mar 5, 2024.
-        self.setDisplayFormat("yyyy年M月d日" if current_language() == "zh_CN" else "MMM d, yyyy")
+        self.setDisplayFormat(date_format())
         self.setDate(NO_DATE)
         self.setToolTip(_("Press Delete to clear the date."))
 
@@ -95,7 +100,7 @@ class FormFields(QObject):
             self._tips[spec.name] = widget.toolTip()  # shown again once an error is cleared
             error = QLabel(parent)
             error.setObjectName(f"error_{spec.name}")
-            error.setStyleSheet("color: #c62828;")
+            error.setStyleSheet(ERROR_TEXT)
             error.setWordWrap(True)
             error.hide()
             self.errors[spec.name] = error

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.dialogs.form import ERROR_STYLE
-from app.i18n import _, current_language
+from app.dialogs.form import ERROR_STYLE, ERROR_TEXT, date_format
+from app.i18n import _
 
 DEFAULT_MONTHS = 3
 
@@ -71,8 +71,7 @@ class OverrideDialog(QDialog):
         self.until_edit = QDateEdit()
         self.until_edit.setObjectName("override_until")
         self.until_edit.setCalendarPopup(True)
-        # The same order people write dates in each language, as the form's date fields.
-        self.until_edit.setDisplayFormat("yyyy年M月d日" if current_language() == "zh_CN" else "MMM d, yyyy")
+        self.until_edit.setDisplayFormat(date_format())
         today = QDate.currentDate()
         self.until_edit.setMinimumDate(today)
         self.until_edit.setDate(today.addMonths(DEFAULT_MONTHS))
@@ -110,7 +109,7 @@ class OverrideDialog(QDialog):
     def _error_label(self, name: str) -> QLabel:
         label = QLabel()
         label.setObjectName(f"error_{name}")
-        label.setStyleSheet("color: #c62828;")
+        label.setStyleSheet(ERROR_TEXT)
         label.setWordWrap(True)
         label.hide()
         self.errors[name] = label

@@ -66,6 +66,10 @@ class TierEvaluation(Base):
     actor_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("staff.id"))
     customers: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     changes: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # Customers per change (up, down, new, same) as JSON, counted once when the proposals are stored:
+    # they never change, and counting 100,000 proposals again for every listing would be slow.
+    counts: Mapped[str] = mapped_column(Text, nullable=False, default="{}")
+    overridden: Mapped[int] = mapped_column(Integer, nullable=False, default=0)  # of them, set by hand
     applied: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     applied_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("staff.id"))

@@ -391,14 +391,15 @@ def _diff(row, data, names) -> list[tuple[str, str, str]]:
     return changes
 
 
-def _staff_name(session: Session, staff_id) -> str:
+def staff_name(session: Session, staff_id) -> str:
+    """A staff member's name by id; empty for nobody."""
     if staff_id is None:
         return ""
     return session.scalar(select(Staff.name).where(Staff.id == staff_id)) or ""
 
 
 def _concurrency_error(session: Session, row) -> ConcurrencyError:
-    who = _staff_name(session, row.updated_by_id)
+    who = staff_name(session, row.updated_by_id)
     return ConcurrencyError(
         _("{who} changed this record at {when}. Reload it to see their changes, then edit again.").format(
             who=who or _("Someone"), when=format_datetime(row.updated_at)
@@ -689,8 +690,8 @@ class CustomerService:
             created_at=row.created_at,
             updated_at=row.updated_at,
             deleted_at=row.deleted_at,
-            updated_by=_staff_name(session, row.updated_by_id),
-            manager_name=_staff_name(session, row.manager_id),
+            updated_by=staff_name(session, row.updated_by_id),
+            manager_name=staff_name(session, row.manager_id),
             department_name=department,
             data=CustomerInput(**{name: getattr(row, name) for name in INPUT_FIELDS}),
         )

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from app.db import Database
 from app.i18n import N_, _, format_number
-from app.models import ContactLog, ContactPerson, Customer, Staff, Transaction
+from app.models import ContactLog, ContactPerson, Customer, Staff, TierRuleVersion, Transaction
 from app.services import labels
 from app.services.actor import Actor
 from app.services.customers import CustomerQuery, CustomerService
@@ -26,7 +26,9 @@ from app.services.errors import Cancelled, ServiceError
 from app.services.imports import Problem, local_wall_clock
 from app.services.progress import IsCancelled, Progress, Ticker
 from app.services.sheets import CellError, open_workbook
-from app.services.tier_rules import DIMENSIONS
+from app.services.tier_report import customer_filters, evaluated_customers
+from app.services.tier_rules import DIMENSIONS, RuleDefinition
+from app.services.tiers import RAW_COLUMNS, find_evaluation, tier_name
 
 PROGRESS_SECONDS = 0.2
 WIDTH_SAMPLE = 200  # rows looked at to size the columns
@@ -466,17 +468,8 @@ TIER_BASIC_COLUMNS = [
     ExportColumn("industry", N_("Industry")),
     ExportColumn("category", N_("Category"), value=lambda r: labels.label(labels.CATEGORY, r.category)),
 ]
-# A dimension's raw figure in the tier table: its proposal column and how it is written.
-TIER_CRITERIA = {
-    "revenue": ("revenue", "money"),
-    "profit": ("profit", "money"),
-    "purchases": ("purchases", "number"),
-    "recency": ("recency_days", "number"),
-    "cooperation": ("cooperation_years", "decimal"),
-    "complaints": ("complaints", "number"),
-    "potential": ("potential", "number"),
-    "influence": ("influence", "number"),
-}
+# How the tier table writes a dimension's raw figure (counts and ratings as whole numbers otherwise).
+TIER_CRITERIA_KINDS = {"revenue": "money", "profit": "money", "cooperation": "decimal"}
 
 
 def export_tier_table(
@@ -494,20 +487,18 @@ def export_tier_table(
     One row per customer of an evaluation (default: the latest), best score first; `manager` and
     `department` (an id or a name) narrow it as the printed report does.
     """
-    from app.services.tier_report import customer_filters, evaluated_customers
-    from app.services.tiers import TierService, tier_name
-
-    info = TierService(db).evaluation(actor, evaluation)
-    rules = info.definition
     with db.session() as session:
+        found = find_evaluation(session, evaluation)
+        rules = RuleDefinition.from_json(session.get(TierRuleVersion, found.rule_version_id).definition)
         filters, _text = customer_filters(session, manager, department)
-    stmt = evaluated_customers(info.id, filters)
+        stmt = evaluated_customers(found.id, filters)
+        total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     criteria = [
         ExportColumn(
             key,
             DIMENSIONS[key].label,
-            TIER_CRITERIA[key][1],
-            value=lambda r, attribute=TIER_CRITERIA[key][0]: getattr(r.TierProposal, attribute),
+            TIER_CRITERIA_KINDS.get(key, "number"),
+            value=lambda r, attribute=RAW_COLUMNS[key]: getattr(r.TierProposal, attribute),
         )
         for key in (d.key for d in rules.dimensions if d.weight > 0 or rules.method != "weighted")
     ]
@@ -530,8 +521,6 @@ def export_tier_table(
         (N_("Tier criteria"), len(criteria)),
         (N_("Tier"), len(tier_columns)),
     ]
-    with db.session() as session:
-        total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     return write_table(
         Path(path),
         _("Customer tiers"),

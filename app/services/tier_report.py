@@ -19,7 +19,7 @@ from app.services.actor import Actor
 from app.services.errors import Cancelled, NotFoundError
 from app.services.progress import IsCancelled, Progress
 from app.services.tier_rules import RuleDefinition
-from app.services.tiers import TierService, tier_name, year_before
+from app.services.tiers import find_evaluation, tier_name, year_before
 
 
 @dataclass(frozen=True)
@@ -100,8 +100,7 @@ def gather(
     `manager` and `department` are an id or a name; revenue and score are the evaluation's.
     """
     with db.session() as session:
-        tiers = TierService(db)
-        row = tiers._find_evaluation(session, evaluation)
+        row = find_evaluation(session, evaluation)
         version = session.get(TierRuleVersion, row.rule_version_id)
         rules = RuleDefinition.from_json(version.definition)
         filters, filter_text = customer_filters(session, manager, department)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -48,7 +49,9 @@ from app.models import (
 from app.models.enums import Category
 from app.services import events
 from app.services.actor import Actor
+from app.services.customers import staff_name
 from app.services.errors import Cancelled, ConcurrencyError, NotFoundError, ServiceError, ValidationError
+from app.services.labels import TIER_NAMES, label
 from app.services.tier_rules import (
     ABC,
     CADENCE_MONTHS,
@@ -72,6 +75,17 @@ OVERRIDE_END = "override_end"
 
 CHANGES = ("up", "down", "new", "same")
 MONEY_DIMENSIONS = frozenset({"revenue", "profit"})
+# Where a proposal keeps each dimension's raw figure.
+RAW_COLUMNS = {
+    "revenue": "revenue",
+    "profit": "profit",
+    "purchases": "purchases",
+    "recency": "recency_days",
+    "cooperation": "cooperation_years",
+    "complaints": "complaints",
+    "potential": "potential",
+    "influence": "influence",
+}
 # Scores are kept to this many places, and tiers are cut on the kept value, so what the explanation
 # shows (80.0 ≥ 80) is what decided.
 SCORE_PLACES = 4
@@ -106,6 +120,7 @@ class EvaluationInfo:
     applied: int
     applied_at: datetime | None
     counts: dict[str, int] = field(default_factory=dict)  # change → customers
+    overridden: int = 0  # customers whose tier is set by hand, so no change is proposed
 
 
 @dataclass(frozen=True)
@@ -196,6 +211,7 @@ class CustomerTier:
     override: OverrideInfo | None
     explanation: Explanation | None
     history: list[HistoryRow]
+    rules: RuleDefinition  # the rule set in use: its tiers are the ones a tier can be set to
 
 
 @dataclass(frozen=True)
@@ -229,8 +245,6 @@ def months_after(day: date, months: int) -> date:
 
 def tier_name(definition: RuleDefinition | None, key: str) -> str:
     """A tier's name under a rule set; a key it does not know is named by the default vocabulary."""
-    from app.services.labels import TIER_NAMES, label
-
     tier = definition.tier(key) if definition else None
     if tier is not None:
         return tier.name
@@ -461,17 +475,21 @@ class TierService:
             if cancelled and cancelled():
                 session.rollback()
                 raise Cancelled(_("The evaluation was cancelled; nothing was kept."))
-            counts = dict(
-                session.execute(
-                    select(TierProposal.change, func.count())
-                    .where(TierProposal.evaluation_id == evaluation.id)
-                    .group_by(TierProposal.change)
-                ).all()
-            )
+            counts: dict[str, int] = {}
+            overridden = 0
+            for change, by_hand, n in session.execute(
+                select(TierProposal.change, TierProposal.overridden, func.count())
+                .where(TierProposal.evaluation_id == evaluation.id)
+                .group_by(TierProposal.change, TierProposal.overridden)
+            ):
+                counts[change] = counts.get(change, 0) + n
+                overridden += n if by_hand else 0
+            evaluation.counts = json.dumps(counts, sort_keys=True)
+            evaluation.overridden = overridden
             evaluation.customers = sum(counts.values())
             evaluation.changes = evaluation.customers - counts.get("same", 0)
             session.flush()
-            info = self._evaluation_info(session, evaluation, counts)
+            info = self._evaluation_info(session, evaluation)
         if progress:
             progress(steps, steps)
         events.publish(events.Change("tier_evaluation", frozenset({info.id})))
@@ -728,18 +746,8 @@ class TierService:
 
     # -- reading evaluations
 
-    def _evaluation_info(
-        self, session: Session, row: TierEvaluation, counts: dict[str, int] | None = None
-    ) -> EvaluationInfo:
+    def _evaluation_info(self, session: Session, row: TierEvaluation) -> EvaluationInfo:
         version = session.get(TierRuleVersion, row.rule_version_id)
-        if counts is None:
-            counts = dict(
-                session.execute(
-                    select(TierProposal.change, func.count())
-                    .where(TierProposal.evaluation_id == row.id)
-                    .group_by(TierProposal.change)
-                ).all()
-            )
         return EvaluationInfo(
             id=row.id,
             rule_set_id=row.rule_set_id,
@@ -748,12 +756,13 @@ class TierService:
             definition=RuleDefinition.from_json(version.definition),
             as_of=row.as_of,
             at=row.at,
-            actor=_staff_name(session, row.actor_id),
+            actor=staff_name(session, row.actor_id),
             customers=row.customers,
             changes=row.changes,
             applied=row.applied,
             applied_at=row.applied_at,
-            counts=counts,
+            counts=json.loads(row.counts),
+            overridden=row.overridden,
         )
 
     def evaluations(self, actor: Actor, limit: int = 50) -> list[EvaluationInfo]:
@@ -761,31 +770,10 @@ class TierService:
             rows = session.scalars(select(TierEvaluation).order_by(TierEvaluation.at.desc()).limit(limit))
             return [self._evaluation_info(session, r) for r in rows]
 
-    def _find_evaluation(self, session: Session, which: uuid.UUID | str | None) -> TierEvaluation:
-        if which is None:
-            row = session.scalar(select(TierEvaluation).order_by(TierEvaluation.at.desc()).limit(1))
-        elif isinstance(which, uuid.UUID):
-            row = session.get(TierEvaluation, which)
-        else:
-            # An id or its first characters, as the command line takes it.
-            prefix = which.strip().lower().replace("-", "")
-            matches = []
-            if len(prefix) >= 4:
-                candidates = session.scalars(select(TierEvaluation).order_by(TierEvaluation.at.desc()))
-                matches = [r for r in candidates if r.id.hex.startswith(prefix)]
-            if len(matches) > 1:
-                raise ServiceError(
-                    _("{value} names more than one evaluation: give more of it.").format(value=which)
-                )
-            row = matches[0] if matches else None
-        if row is None:
-            raise NotFoundError(_("There is no tier evaluation {id}.").format(id=which or ""))
-        return row
-
     def evaluation(self, actor: Actor, which: uuid.UUID | str | None = None) -> EvaluationInfo:
         """An evaluation by id (or the start of one); None: the latest."""
         with self.db.session() as session:
-            return self._evaluation_info(session, self._find_evaluation(session, which))
+            return self._evaluation_info(session, find_evaluation(session, which))
 
     def proposals(
         self,
@@ -840,7 +828,7 @@ class TierService:
     def proposal_records(self, actor: Actor, evaluation_id: uuid.UUID) -> Iterable[dict]:
         """Every proposal with its dimension scores, as the command line's JSON gives them."""
         with self.db.session() as session:
-            evaluation = self._evaluation_info(session, self._find_evaluation(session, evaluation_id))
+            evaluation = self._evaluation_info(session, find_evaluation(session, evaluation_id))
             weighted = [d.key for d in evaluation.definition.dimensions if d.weight > 0]
             stmt = (
                 select(TierProposal, Customer.code)
@@ -866,7 +854,7 @@ class TierService:
 
     def explain(self, actor: Actor, evaluation_id: uuid.UUID, customer_id: uuid.UUID) -> Explanation:
         with self.db.session() as session:
-            evaluation = self._find_evaluation(session, evaluation_id)
+            evaluation = find_evaluation(session, evaluation_id)
             return self._explain(session, evaluation, customer_id)
 
     def _explain(self, session: Session, evaluation: TierEvaluation, customer_id: uuid.UUID) -> Explanation:
@@ -947,7 +935,7 @@ class TierService:
         """
         now = utcnow()
         with self.db.session() as session, _roomy_sqlite(session):
-            evaluation = self._find_evaluation(session, evaluation_id)
+            evaluation = find_evaluation(session, evaluation_id)
             version = session.get(TierRuleVersion, evaluation.rule_version_id)
             p = TierProposal.__table__
             c = Customer.__table__
@@ -1047,7 +1035,7 @@ class TierService:
     def discard(self, actor: Actor, evaluation_id: uuid.UUID) -> None:
         """Forget an evaluation nobody approved anything of."""
         with self.db.session() as session:
-            evaluation = self._find_evaluation(session, evaluation_id)
+            evaluation = find_evaluation(session, evaluation_id)
             if evaluation.applied:
                 raise ServiceError(_("Part of this evaluation was applied: it stays in the record."))
             session.execute(delete(TierProposal).where(TierProposal.evaluation_id == evaluation.id))
@@ -1204,22 +1192,24 @@ class TierService:
                     reason=active.reason,
                     until=active.until,
                     at=active.at,
-                    by=_staff_name(session, active.actor_id),
+                    by=staff_name(session, active.actor_id),
                 )
             latest = _latest_evaluation_of(session, customer_id)
             explanation = self._explain(session, latest, customer_id) if latest is not None else None
             return CustomerTier(
                 tier=customer.tier,
                 tier_name=tier_name(rules, customer.tier),
-                policy=self._policy(session, customer.tier),
+                policy=self._policy(session, customer.tier, rules),
                 override=override,
                 explanation=explanation,
                 history=self._history(session, customer_id),
+                rules=rules,
             )
 
-    def _policy(self, session: Session, tier: str) -> TierDef:
-        in_use = self._find_rule_set(session, None)
-        found = RuleDefinition.from_json(in_use.definition).tier(tier)
+    def _policy(self, session: Session, tier: str, in_use: RuleDefinition | None = None) -> TierDef:
+        if in_use is None:
+            in_use = RuleDefinition.from_json(self._find_rule_set(session, None).definition)
+        found = in_use.tier(tier)
         if found is None:
             for definition in session.scalars(
                 select(TierRuleSet.definition).where(TierRuleSet.deleted_at.is_(None))
@@ -1280,6 +1270,29 @@ def _roomy_sqlite(session: Session) -> Iterator[None]:
             connection.exec_driver_sql(f"PRAGMA {name} = {int(value or 0)}")
 
 
+def find_evaluation(session: Session, which: uuid.UUID | str | None) -> TierEvaluation:
+    """An evaluation by id or the start of one (as the command line takes it); None: the latest."""
+    if which is None:
+        row = session.scalar(select(TierEvaluation).order_by(TierEvaluation.at.desc()).limit(1))
+    elif isinstance(which, uuid.UUID):
+        row = session.get(TierEvaluation, which)
+    else:
+        # An id or its first characters, as the command line takes it.
+        prefix = which.strip().lower().replace("-", "")
+        matches = []
+        if len(prefix) >= 4:
+            candidates = session.scalars(select(TierEvaluation).order_by(TierEvaluation.at.desc()))
+            matches = [r for r in candidates if r.id.hex.startswith(prefix)]
+        if len(matches) > 1:
+            raise ServiceError(
+                _("{value} names more than one evaluation: give more of it.").format(value=which)
+            )
+        row = matches[0] if matches else None
+    if row is None:
+        raise NotFoundError(_("There is no tier evaluation {id}.").format(id=which or ""))
+    return row
+
+
 def _latest_evaluation_of(session: Session, customer_id: uuid.UUID, *conditions) -> TierEvaluation | None:
     """The newest evaluation (meeting `conditions`) that scored this customer.
 
@@ -1295,28 +1308,15 @@ def _latest_evaluation_of(session: Session, customer_id: uuid.UUID, *conditions)
     )
 
 
-def _staff_name(session: Session, staff_id: uuid.UUID | None) -> str:
-    if staff_id is None:
-        return ""
-    return session.scalar(select(Staff.name).where(Staff.id == staff_id)) or ""
-
-
 def _raw(proposal: TierProposal | None, key: str):
     if proposal is None:
         return None
-    return {
-        "revenue": proposal.revenue,
-        "profit": proposal.profit,
-        "purchases": proposal.purchases,
-        "recency": proposal.recency_days,
-        "cooperation": None if proposal.cooperation_years is None else round(proposal.cooperation_years, 1),
-        "complaints": proposal.complaints,
-        "potential": proposal.potential,
-        "influence": proposal.influence,
-    }[key]
+    value = getattr(proposal, RAW_COLUMNS[key])
+    return round(value, 1) if key == "cooperation" and value is not None else value
 
 
-def _score_text(value: float) -> str:
+def score_text(value: float) -> str:
+    """A score as sentences write it: one decimal at most (80, 72.5)."""
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
@@ -1346,7 +1346,7 @@ def _reason(rules: RuleDefinition, p: TierProposal) -> str:
             text = _(
                 "The customers before this one make up {share} % of the revenue; {tier} covers up to {cut} %."
             ).format(
-                share=_score_text(p.cumulative_share), tier=name, cut=_score_text(tier.up_to if tier else 100)
+                share=score_text(p.cumulative_share), tier=name, cut=score_text(tier.up_to if tier else 100)
             )
     else:
         graded = [t for t in rules.tiers if t.key != rules.no_purchase_tier]
@@ -1357,11 +1357,11 @@ def _reason(rules: RuleDefinition, p: TierProposal) -> str:
             higher = t
         score = p.score or 0.0
         text = _("Score {score} reaches {tier} (from {cut}).").format(
-            score=_score_text(score), tier=name, cut=_score_text(tier.min_score if tier else 0)
+            score=score_text(score), tier=name, cut=score_text(tier.min_score if tier else 0)
         )
         if higher is not None:
             text += " " + _("{points} more for {tier}.").format(
-                points=_score_text(higher.min_score - score), tier=higher.name
+                points=score_text(higher.min_score - score), tier=higher.name
             )
     if p.overridden:
         text += " " + _("The tier is set by hand: no change is proposed.")

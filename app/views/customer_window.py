@@ -49,10 +49,18 @@ from app.services.errors import ConcurrencyError, ServiceError, ValidationError
 from app.services.events import Change
 from app.services.imports import ImportService, QualityFlag
 from app.services.tier_rules import ABC, RFM, WEIGHTED, RuleDefinition
-from app.services.tiers import EVALUATION, OVERRIDE, OVERRIDE_END, CustomerTier, TierService, tier_name
+from app.services.tiers import (
+    EVALUATION,
+    OVERRIDE,
+    OVERRIDE_END,
+    CustomerTier,
+    TierService,
+    score_text,
+    tier_name,
+)
 from app.views.qt_events import ChangeNotifier
 from app.views.settings import Settings
-from app.views.tier_text import dimension_value, figure, percent
+from app.views.tier_text import dimension_value, percent
 
 BASIC_LEFT = [
     "name",
@@ -607,7 +615,7 @@ class CustomerWindow(QMainWindow):
     def _load_tier(self) -> None:
         try:
             info = self._tiers.customer_tier(self._actor, self.customer_id)
-            rules = self._tiers.rule_set(self._actor).definition
+            rules = info.rules
         except (ServiceError, DatabaseOpenError) as exc:
             self.tier_info = None
             self.tier_label.setText("—")
@@ -677,11 +685,11 @@ class CustomerWindow(QMainWindow):
         if score is None:
             text = _("No score")
         elif explanation.method == RFM:
-            text = _("RFM score {score} of 15").format(score=figure(score))
+            text = _("RFM score {score} of 15").format(score=score_text(score))
         elif explanation.method == ABC:
-            text = _("Share of revenue {score} %").format(score=figure(score))
+            text = _("Share of revenue {score} %").format(score=score_text(score))
         else:
-            text = _("Score {score} of 100").format(score=figure(score))
+            text = _("Score {score} of 100").format(score=score_text(score))
         self.score_label.setText(text)
         evaluated = _("Evaluated as of {date} under {rule_set}, version {version}.").format(
             date=format_date(explanation.as_of),
@@ -702,7 +710,7 @@ class CustomerWindow(QMainWindow):
                     date=format_date(explanation.previous_as_of),
                     score=_("no score")
                     if explanation.previous_score is None
-                    else figure(explanation.previous_score),
+                    else score_text(explanation.previous_score),
                     tier=tier_name(rules, explanation.previous_tier or ""),
                 )
             )
@@ -715,11 +723,11 @@ class CustomerWindow(QMainWindow):
             [
                 part.label,
                 dimension_value(part.key, part.raw),
-                "" if part.scaled is None else figure(part.scaled),
+                "" if part.scaled is None else score_text(part.scaled),
                 percent(part.weight / total_weight),
                 percent(part.share),
                 dimension_value(part.key, part.previous_raw) if previous else "",
-                "" if part.previous_scaled is None else figure(part.previous_scaled),
+                "" if part.previous_scaled is None else score_text(part.previous_scaled),
             ]
             for part in parts
         ]
@@ -741,12 +749,9 @@ class CustomerWindow(QMainWindow):
     def set_tier_by_hand(self) -> None:
         if self.customer_id is None:
             return
-        try:
-            rules = self._tiers.rule_set(self._actor).definition
-        except (ServiceError, DatabaseOpenError) as exc:
-            QMessageBox.warning(self, _("Cannot save"), str(exc))
-            return
-        current = self.tier_info.tier if self.tier_info else ""
+        if self.tier_info is None:
+            return  # the Tier tab could not be read; it says why
+        rules, current = self.tier_info.rules, self.tier_info.tier
         name = self.detail.data.name if self.detail else ""
         dialog = OverrideDialog(self, name, [(t.key, t.name) for t in rules.tiers], current)
         while dialog.exec():
@@ -763,8 +768,9 @@ class CustomerWindow(QMainWindow):
                 continue  # the dialog again, with what was typed and the errors at their fields
             except (ServiceError, DatabaseOpenError) as exc:
                 QMessageBox.warning(self, _("Cannot save"), str(exc))
+            else:
+                self._after_tier_change()
             break
-        self._after_tier_change()
 
     def return_to_rules(self) -> None:
         if self.customer_id is None:
@@ -773,7 +779,8 @@ class CustomerWindow(QMainWindow):
             self._tiers.end_override(self._actor, self.customer_id)
         except (ServiceError, DatabaseOpenError) as exc:
             QMessageBox.warning(self, _("Cannot save"), str(exc))
-        self._after_tier_change()
+        else:
+            self._after_tier_change()
 
     def _after_tier_change(self) -> None:
         """The tier (and the file's version) may have changed: show it, keeping any unsaved edits."""

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.db import Database, DatabaseOpenError
+from app.dialogs.form import ERROR_TEXT
 from app.dialogs.import_problems import COLORS, ProblemTable, count_text, level_label, target_title
 from app.i18n import _, format_number
 from app.services import import_columns
@@ -55,7 +56,6 @@ from app.views.tasks import Task
 FILE_PAGE, MAPPING_PAGE, PREVIEW_PAGE, RUN_PAGE = range(4)
 SAMPLE_VALUES = 3  # shown beside each column on the mapping page
 HEADER_DELAY_MS = 400  # the header row is read again once the spin box rests
-ERROR_TEXT = "color: #c62828;"
 ERROR_ROW = QColor("#FDE9E1")  # a row that will not be imported; its faulty cell is stronger red
 BANNER = "background: #FDECEA; border: 1px solid #E0A0A0; padding: 6px; color: #5f1010;"
 

@@ -257,6 +257,7 @@ class MainWindow(QMainWindow):
             notice = TierService(self.db).due(self.actor)
         except ServiceError:
             notice = None
+        self.tiers_page.show_due(notice)
         if notice is None:
             self.due_button.hide()
             return

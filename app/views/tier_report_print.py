@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, Qt
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -24,14 +24,15 @@ from PySide6.QtGui import (
     QPdfWriter,
     QPen,
 )
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
-from PySide6.QtWidgets import QApplication, QDialog, QGraphicsSimpleTextItem
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import QApplication, QGraphicsSimpleTextItem
 
 from app.i18n import _, current_language, format_date, format_datetime, format_money, format_number
 from app.services.errors import Cancelled
 from app.services.progress import IsCancelled, Progress
 from app.services.tier_report import TierReport
 from app.services.tier_rules import METHODS
+from app.views.tier_text import score_or_dash
 
 # The first installed family wins. On Linux WenQuanYi (TrueType outlines) comes before Noto CJK: Qt embeds
 # Noto's CFF outlines fine but writes a ToUnicode map that turns 户, 石, 示 … into Kangxi radicals, so
@@ -110,10 +111,6 @@ def _percent(share: float) -> str:
     return f"{share * 100:.1f}%"
 
 
-def _score(score: float | None) -> str:
-    return "—" if score is None else f"{score:.1f}"
-
-
 def _compact_money(value: Decimal) -> str:
     """Short money for chart labels (¥12.3M, ¥1234.6万); the tables carry the exact figures."""
     from babel.numbers import format_compact_decimal
@@ -161,6 +158,7 @@ class _Context:
         self.row_height = self.metrics["cell"].height() * 1.55
         self.header_height = self.metrics["head"].height() * 1.9
         self.running_header = self.metrics["small"].height() + self.mm(5)
+        self.charts: list[QImage] | None = None  # drawn ahead on the GUI thread (chart_images)
         self.footer = self.metrics["small"].height() + self.mm(4)
 
     def mm(self, value: float) -> float:
@@ -336,18 +334,30 @@ def _draw_meta(p: QPainter, ctx: _Context, y: float, label: str, value: str, lab
     p.drawText(QRectF(label_width, y, ctx.width - label_width, height), 0, value)
 
 
-def _draw_charts(p: QPainter, ctx: _Context, y: float, charts: list[tuple[str, list, list]], height: float):
-    """Charts side by side, each under its caption."""
+def _chart_places(ctx: _Context, count: int, y: float, height: float) -> list[tuple[QRectF, QRectF]]:
+    """Where charts side by side go: each one's caption and picture."""
     gap = ctx.mm(8)
-    width = (ctx.width - gap * (len(charts) - 1)) / len(charts)
+    width = (ctx.width - gap * (count - 1)) / count
     caption = ctx.metrics["caption"].height() * 1.4
-    for index, (title, bars, labels) in enumerate(charts):
-        x = index * (width + gap)
+    return [
+        (QRectF(x, y, width, caption), QRectF(x, y + caption, width, height - caption))
+        for x in (index * (width + gap) for index in range(count))
+    ]
+
+
+def _draw_charts(p: QPainter, ctx: _Context, y: float, charts: list[tuple[str, list, list]], height: float):
+    """Charts side by side, each under its caption; drawn ahead (chart_images) when given."""
+    for index, ((title, bars, labels), (caption, target)) in enumerate(
+        zip(charts, _chart_places(ctx, len(charts), y, height), strict=True)
+    ):
         p.setFont(ctx.fonts["caption"])
         p.setPen(INK)
-        p.drawText(QRectF(x, y, width, caption), Qt.AlignmentFlag.AlignLeft, title)
-        target = QRectF(x, y + caption, width, height - caption)
-        image = _chart_image(bars, labels, ctx, target.width(), target.height())
+        p.drawText(caption, Qt.AlignmentFlag.AlignLeft, title)
+        image = (
+            ctx.charts[index]
+            if ctx.charts
+            else _chart_image(bars, labels, ctx, target.width(), target.height())
+        )
         p.drawImage(target, image)
 
 
@@ -469,9 +479,33 @@ def _chart_image(bars: list[tuple[str, float, QColor]], labels: list[str], ctx: 
 # ---------------------------------------------------------------- the report
 
 
+def _tier_colors(report: TierReport) -> dict[str, QColor]:
+    return {s.tier: PALETTE[i % len(PALETTE)] for i, s in enumerate(report.summary)}
+
+
+def _charts(report: TierReport, ctx: _Context) -> tuple[list[tuple[str, list, list]], float]:
+    """The two charts (caption, bars, value labels) and the height they take, as tall as the tiers need."""
+    colors = _tier_colors(report)
+    count = max(1, len(report.summary))
+    chart_height = ctx.metrics["caption"].height() * 1.4 + ctx.mm(max(38.0, 6.5 * count + 6))
+    charts = [
+        (
+            _("Customers per tier"),
+            [(s.name, s.customers, colors[s.tier]) for s in report.summary],
+            [format_number(s.customers) for s in report.summary],
+        ),
+        (
+            _("Revenue per tier, last 12 months"),
+            [(s.name, float(s.revenue), colors[s.tier]) for s in report.summary],
+            [_compact_money(s.revenue) for s in report.summary],
+        ),
+    ]
+    return charts, chart_height
+
+
 def _lay_out(report: TierReport, ctx: _Context, cancelled: IsCancelled | None) -> _Layout:
     layout = _Layout(ctx, cancelled)
-    colors = {s.tier: PALETTE[i % len(PALETTE)] for i, s in enumerate(report.summary)}
+    colors = _tier_colors(report)
 
     # Title block.
     layout.add(ctx.metrics["title"].height() * 1.25, _draw_text, _("Customer tier report"), "title", ACCENT)
@@ -515,7 +549,7 @@ def _lay_out(report: TierReport, ctx: _Context, cancelled: IsCancelled | None) -
                 _percent(s.share),
                 format_money(s.revenue),
                 _percent(s.revenue_share),
-                _score(s.average_score),
+                score_or_dash(s.average_score),
             ),
             shaded=i % 2 == 1,
             swatch=colors[s.tier],
@@ -532,7 +566,7 @@ def _lay_out(report: TierReport, ctx: _Context, cancelled: IsCancelled | None) -
                 _percent(1.0 if total else 0.0),
                 format_money(report.revenue),
                 _percent(1.0 if report.revenue else 0.0),
-                _score(sum(scores) / len(scores) if scores else None),
+                score_or_dash(sum(scores) / len(scores) if scores else None),
             ),
             total=True,
         )
@@ -541,21 +575,7 @@ def _lay_out(report: TierReport, ctx: _Context, cancelled: IsCancelled | None) -
     layout.table(summary_columns, rows, keep_rows=len(rows))
     layout.space(ctx.mm(7))
 
-    # Charts: as tall as the tiers need, never cramped.
-    count = max(1, len(report.summary))
-    chart_height = ctx.metrics["caption"].height() * 1.4 + ctx.mm(max(38.0, 6.5 * count + 6))
-    charts = [
-        (
-            _("Customers per tier"),
-            [(s.name, s.customers, colors[s.tier]) for s in report.summary],
-            [format_number(s.customers) for s in report.summary],
-        ),
-        (
-            _("Revenue per tier, last 12 months"),
-            [(s.name, float(s.revenue), colors[s.tier]) for s in report.summary],
-            [_compact_money(s.revenue) for s in report.summary],
-        ),
-    ]
+    charts, chart_height = _charts(report, ctx)
     layout.ensure(chart_height)
     layout.add(chart_height, _draw_charts, charts, chart_height)
     layout.space(ctx.mm(8))
@@ -619,7 +639,10 @@ def _lay_out(report: TierReport, ctx: _Context, cancelled: IsCancelled | None) -
             else _("{tier} — {count} customers").format(tier=section.name, count=format_number(count))
         )
         rows = [
-            _Row((c.code, c.name, c.manager, format_money(c.revenue), _score(c.score)), shaded=i % 2 == 1)
+            _Row(
+                (c.code, c.name, c.manager, format_money(c.revenue), score_or_dash(c.score)),
+                shaded=i % 2 == 1,
+            )
             for i, c in enumerate(section.customers)
         ]
         layout.heading(heading, ctx.header_height + ctx.row_height * min(3, len(rows)), colors[section.tier])
@@ -633,9 +656,14 @@ def render(
     printer_or_writer: QPagedPaintDevice,
     progress: Progress | None = None,
     cancelled: IsCancelled | None = None,
+    charts: list[QImage] | None = None,
 ) -> int:
-    """Paint the whole report on a QPdfWriter or QPrinter; the number of pages."""
+    """Paint the whole report on a QPdfWriter or QPrinter; the number of pages.
+
+    Off the GUI thread, pass the charts drawn there first (chart_images): pyqtgraph draws through a
+    widget, and Qt lets only that thread make widgets."""
     ctx = _Context(printer_or_writer, report)
+    ctx.charts = charts
     layout = _lay_out(report, ctx, cancelled)
     pages = len(layout.pages)
     painter = QPainter()
@@ -671,7 +699,11 @@ def _page_layout() -> QPageLayout:
 
 
 def write_pdf(
-    report: TierReport, path: Path, progress: Progress | None = None, cancelled: IsCancelled | None = None
+    report: TierReport,
+    path: Path,
+    progress: Progress | None = None,
+    cancelled: IsCancelled | None = None,
+    charts: list[QImage] | None = None,
 ) -> int:
     """The report as an A4 PDF at `path`, which appears only when complete; the number of pages."""
     ensure_application()
@@ -682,11 +714,10 @@ def write_pdf(
     temporary = Path(name)
     writer = None
     try:
-        writer = QPdfWriter(str(temporary))
-        writer.setPageLayout(_page_layout())
+        writer = _pdf_writer(str(temporary))
         writer.setTitle(_("Customer tier report"))
         writer.setCreator("ClientDesk")
-        pages = render(report, writer, progress, cancelled)
+        pages = render(report, writer, progress, cancelled, charts)
         # The writer holds the file open until it is gone (Windows cannot rename an open file).
         writer = None
         # mkstemp makes the file private; the report gets the permissions any new file would.
@@ -699,6 +730,26 @@ def write_pdf(
         temporary.unlink(missing_ok=True)
         raise
     return pages
+
+
+def _pdf_writer(target) -> QPdfWriter:
+    writer = QPdfWriter(target)
+    writer.setPageLayout(_page_layout())
+    return writer
+
+
+def chart_images(report: TierReport) -> list[QImage]:
+    """The report's charts as write_pdf draws them, made on the GUI thread for a write_pdf run elsewhere."""
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    ctx = _Context(_pdf_writer(buffer), report)
+    charts, height = _charts(report, ctx)
+    return [
+        _chart_image(bars, labels, ctx, target.width(), target.height())
+        for (_title, bars, labels), (_caption, target) in zip(
+            charts, _chart_places(ctx, len(charts), 0.0, height), strict=True
+        )
+    ]
 
 
 def _printer() -> QPrinter:
@@ -715,14 +766,3 @@ def show_print_preview(report: TierReport, parent=None) -> None:
     dialog.setWindowTitle(_("Print preview"))
     dialog.paintRequested.connect(lambda device: render(report, device))
     dialog.exec()
-
-
-def print_report(report: TierReport, parent=None) -> bool:
-    """Ask for a printer and print the report; False when the user cancels the dialog."""
-    printer = _printer()
-    dialog = QPrintDialog(printer, parent)
-    dialog.setWindowTitle(_("Print the tier report"))
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return False
-    render(report, printer)
-    return True

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from app.db import Database
 from app.i18n import N_, _
 from app.services.actor import Actor
-from app.services.errors import ConcurrencyError, ServiceError, ValidationError
+from app.services.errors import ServiceError, ValidationError
 from app.services.tier_rules import (
     ABC,
     CADENCES,
@@ -631,10 +631,7 @@ class TierRulesEditor(QDialog):
         except ValidationError as exc:
             self._show_errors(exc.errors)
             return False
-        except ConcurrencyError as exc:
-            QMessageBox.warning(self, _("Tier rules"), str(exc))
-            return False
-        except ServiceError as exc:
+        except ServiceError as exc:  # someone else's save meanwhile among them
             QMessageBox.warning(self, _("Tier rules"), str(exc))
             return False
         saved_version = info.version

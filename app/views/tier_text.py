@@ -5,15 +5,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 from app.i18n import _, format_money, format_number
+from app.services.tiers import score_text
 
 
-def figure(value: float) -> str:
-    """A score as the explanation's sentence writes it: one decimal at most (80, 72.5)."""
-    return f"{value:.1f}".rstrip("0").rstrip(".")
+def score_or_dash(value: float | None) -> str:
+    """A score in a table: one decimal, or a dash for none."""
+    return "—" if value is None else f"{value:.1f}"
 
 
 def percent(share: float | None) -> str:
-    return "" if share is None else f"{figure(share * 100)} %"
+    return "" if share is None else f"{score_text(share * 100)} %"
 
 
 def dimension_value(key: str, raw) -> str:

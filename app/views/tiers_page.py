@@ -38,12 +38,12 @@ from app.services import events, exports, tier_report
 from app.services.actor import Actor
 from app.services.customers import CustomerService, StaffMember
 from app.services.errors import Cancelled, ServiceError
-from app.services.tiers import EvaluationInfo, Explanation, TierService, tier_name
+from app.services.tiers import DueNotice, EvaluationInfo, Explanation, TierService, score_text, tier_name
 from app.views import file_choice, import_actions, tier_report_print
-from app.views.proposal_model import Column, ProposalModel, checkable
+from app.views.proposal_model import Column, ProposalModel
 from app.views.settings import Settings
 from app.views.tasks import Task
-from app.views.tier_text import dimension_value, figure, percent
+from app.views.tier_text import dimension_value, percent, score_or_dash
 
 SEARCH_DELAY_MS = 250
 # Filter buttons: key → which proposals they list (changes, overridden) as TierService.proposals takes them.
@@ -57,8 +57,13 @@ FILTERS: dict[str, tuple[tuple[str, ...] | None, bool | None]] = {
 }
 
 
-def _score(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}"
+def fill_managers(combo: QComboBox, staff: list[StaffMember], current: uuid.UUID | None) -> None:
+    """'All account managers' and each staff member, with `current` chosen again."""
+    combo.clear()
+    combo.addItem(_("All account managers"), None)
+    for member in staff:
+        combo.addItem(member.name, member.id)
+    combo.setCurrentIndex(max(combo.findData(current), 0))
 
 
 class ReportFilterDialog(QDialog):
@@ -72,10 +77,7 @@ class ReportFilterDialog(QDialog):
         form = QFormLayout(self)
         self.manager_combo = QComboBox()
         self.manager_combo.setObjectName("filter_manager_report")
-        self.manager_combo.addItem(_("All account managers"), None)
-        for member in staff:
-            self.manager_combo.addItem(member.name, member.id)
-        self.manager_combo.setCurrentIndex(max(self.manager_combo.findData(manager), 0))
+        fill_managers(self.manager_combo, staff, manager)
         self.department_combo = QComboBox()
         self.department_combo.setObjectName("filter_manager_department")
         self.department_combo.addItem(_("All departments"), None)
@@ -366,11 +368,7 @@ class TiersPage(QWidget):
         current = self.manager_combo.currentData()
         self._staff = self.customers.staff(self.actor)
         self.manager_combo.blockSignals(True)
-        self.manager_combo.clear()
-        self.manager_combo.addItem(_("All account managers"), None)
-        for member in self._staff:
-            self.manager_combo.addItem(member.name, member.id)
-        self.manager_combo.setCurrentIndex(max(self.manager_combo.findData(current), 0))
+        fill_managers(self.manager_combo, self._staff, current)
         self.manager_combo.blockSignals(False)
 
     def _evaluation_text(self, info: EvaluationInfo) -> str:
@@ -419,11 +417,6 @@ class TiersPage(QWidget):
         self.evaluation = self.tiers.evaluation(self.actor, evaluation_id) if evaluation_id else None
         if changed:
             self.model.clear_checks()
-        self._overridden = (
-            len(self.tiers.proposals(self.actor, self.evaluation.id, overridden=True))
-            if self.evaluation
-            else 0
-        )
         self._update_counts()
         self.reload_rows()
 
@@ -461,14 +454,15 @@ class TiersPage(QWidget):
 
     def _update_counts(self) -> None:
         counts = self.evaluation.counts if self.evaluation else {}
-        changes = sum(counts.get(k, 0) for k in ("up", "down", "new"))
+        changes = self.evaluation.changes if self.evaluation else 0
+        overridden = self.evaluation.overridden if self.evaluation else 0
         texts = {
             "changes": _("All changes {n}").format(n=format_number(changes)),
             "up": _("Promotions ▲ {n}").format(n=format_number(counts.get("up", 0))),
             "down": _("Demotions ▼ {n}").format(n=format_number(counts.get("down", 0))),
             "new": _("New {n}").format(n=format_number(counts.get("new", 0))),
             "same": _("Unchanged {n}").format(n=format_number(counts.get("same", 0))),
-            "overridden": _("Overridden {n}").format(n=format_number(getattr(self, "_overridden", 0))),
+            "overridden": _("Overridden {n}").format(n=format_number(overridden)),
         }
         for key, button in self.filter_buttons.items():
             button.setText(texts[key])
@@ -500,7 +494,10 @@ class TiersPage(QWidget):
             )
 
     def update_due(self) -> None:
-        notice = self.tiers.due(self.actor)
+        self.show_due(self.tiers.due(self.actor))
+
+    def show_due(self, notice: DueNotice | None) -> None:
+        """The banner when the rule set in use is due for evaluation."""
         if notice is None:
             self.banner.hide()
             return
@@ -547,7 +544,9 @@ class TiersPage(QWidget):
         old = tier_name(definition, explanation.old_tier) if explanation.old_tier else "—"
         self.explain_summary.setText(
             _("Score {score}. Current tier: {old}; proposed: {new}.").format(
-                score=_score(explanation.score), old=old, new=tier_name(definition, explanation.new_tier)
+                score=score_or_dash(explanation.score),
+                old=old,
+                new=tier_name(definition, explanation.new_tier),
             )
         )
         self.explain_reason.setText(explanation.reason)
@@ -556,11 +555,11 @@ class TiersPage(QWidget):
             values = [
                 part.label,
                 dimension_value(part.key, part.raw),
-                _score(part.scaled),
-                figure(part.weight),
+                score_or_dash(part.scaled),
+                score_text(part.weight),
                 percent(part.share) or "—",
                 dimension_value(part.key, part.previous_raw) if explanation.previous_as_of else "",
-                _score(part.previous_scaled),
+                score_or_dash(part.previous_scaled),
             ]
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
@@ -574,7 +573,7 @@ class TiersPage(QWidget):
                 _("Previous evaluation as of {date}: tier {tier}, score {score}.").format(
                     date=format_date(explanation.previous_as_of),
                     tier=tier_name(definition, explanation.previous_tier or ""),
-                    score=_score(explanation.previous_score),
+                    score=score_or_dash(explanation.previous_score),
                 )
             )
 
@@ -733,12 +732,11 @@ class TiersPage(QWidget):
         """A write somewhere (this page, a rules window, another window): refresh what it touches."""
         if not self._loaded:
             return
+        # The due banner follows from the main window, which checks once for both its reminders.
         if change.entity == "tier_rule_set":
             self.reload_rule_sets()
-            self.update_due()
         elif change.entity == "tier_evaluation":
             self.reload_evaluations()
-            self.update_due()
 
     # -- reports
 
@@ -800,16 +798,23 @@ class TiersPage(QWidget):
             )
             if path is None:
                 return None
-        gather = self._gather(*scope)
 
-        def work(progress, cancelled):
-            return tier_report_print.write_pdf(gather(progress, cancelled), path, progress, cancelled)
+        def write(report) -> None:
+            # The charts are drawn here, on the GUI thread (pyqtgraph needs a widget); the pages elsewhere.
+            charts = tier_report_print.chart_images(report)
+
+            def work(progress, cancelled):
+                return tier_report_print.write_pdf(report, path, progress, cancelled, charts)
+
+            self._run(
+                _("Writing {file}…").format(file=path.name),
+                work,
+                lambda _pages: self.message.emit(_("The tier report was saved to {file}.").format(file=path)),
+                _("Cannot save the tier report"),
+            )
 
         return self._run(
-            _("Writing {file}…").format(file=path.name),
-            work,
-            lambda _pages: self.message.emit(_("The tier report was saved to {file}.").format(file=path)),
-            _("Cannot save the tier report"),
+            _("Preparing the tier report…"), self._gather(*scope), write, _("Cannot save the tier report")
         )
 
     def export_table(self, path: Path | None = None) -> Task | None:
@@ -837,8 +842,3 @@ class TiersPage(QWidget):
             lambda summary: self.message.emit(exports.describe(summary)),
             _("Cannot export"),
         )
-
-
-def checkable_rows(model: ProposalModel) -> list[int]:
-    """Rows that can be approved, for tests and keyboard users."""
-    return [r for r in range(model.rowCount()) if checkable(model.row(r))]

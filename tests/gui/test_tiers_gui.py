@@ -294,3 +294,28 @@ def test_the_list_reads_its_rows_a_page_at_a_time(qtbot, qtmodeltester, window, 
     assert model.rowCount() == 4 and not model.canFetchMore()
     assert [model.row(r).name for r in range(4)] == ["华信科技", "长江机械", "西湖物流", "明德贸易"]
     qtmodeltester.check(model)
+
+
+def test_save_pdf_draws_its_charts_on_the_gui_thread(qtbot, window, answers, tmp_path, monkeypatch):
+    # pyqtgraph draws through a widget, and Qt lets only the GUI thread make widgets; the pages are
+    # written on a worker thread.
+    from PySide6.QtCore import QThread
+    from PySide6.QtWidgets import QApplication
+
+    from app.views import tier_report_print
+
+    threads = []
+    draw = tier_report_print._chart_image
+
+    def recording(*args):
+        threads.append(QThread.currentThread() is QApplication.instance().thread())
+        return draw(*args)
+
+    monkeypatch.setattr(tier_report_print, "_chart_image", recording)
+    page = evaluate(qtbot, window)
+    monkeypatch.setattr(page, "_report_filter", lambda _title: (None, None))
+    target = tmp_path / "tiers.pdf"
+    page.save_pdf(target)
+    qtbot.waitUntil(lambda: target.exists() and page.task is None, timeout=20000)
+    assert target.read_bytes().startswith(b"%PDF")
+    assert threads == [True, True]

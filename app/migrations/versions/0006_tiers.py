@@ -91,6 +91,8 @@ def upgrade() -> None:
     sa.Column('actor_id', sa.Uuid(), nullable=True),
     sa.Column('customers', sa.Integer(), nullable=False),
     sa.Column('changes', sa.Integer(), nullable=False),
+    sa.Column('counts', sa.Text(), nullable=False),
+    sa.Column('overridden', sa.Integer(), nullable=False),
     sa.Column('applied', sa.Integer(), nullable=False),
     sa.Column('applied_at', app.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('applied_by_id', sa.Uuid(), nullable=True),
