@@ -1,8 +1,17 @@
 """SQLAlchemy entities of ClientDesk (no Qt here)."""
 
 from app.models.base import Base, Money, SyncedMixin, utcnow
-from app.models.contact_log import ContactLog
-from app.models.customer import ChangeLog, ContactPerson, Counter, Customer, CustomerSearch, Transaction
+from app.models.contact_log import ContactLog, FollowUp, contact_log_staff
+from app.models.customer import (
+    ChangeLog,
+    ContactPerson,
+    Counter,
+    Customer,
+    CustomerSearch,
+    CustomerStaff,
+    Transaction,
+)
+from app.models.holiday import Holiday
 from app.models.imports import ImportBatch, ImportIssue, ImportItem, ImportMapping
 from app.models.staff import ADMIN_STAFF_ID, DEFAULT_DEPARTMENT_ID, Department, Staff
 from app.models.tier import (
@@ -27,7 +36,10 @@ __all__ = [
     "Counter",
     "Customer",
     "CustomerSearch",
+    "CustomerStaff",
     "Department",
+    "FollowUp",
+    "Holiday",
     "ImportBatch",
     "ImportIssue",
     "ImportItem",
@@ -43,5 +55,6 @@ __all__ = [
     "TierRuleSet",
     "TierRuleVersion",
     "Transaction",
+    "contact_log_staff",
     "utcnow",
 ]

@@ -75,3 +75,9 @@ class ContactKind(str, Enum):
     WECHAT = "wechat"
     MEETING = "meeting"
     OTHER = "other"
+
+
+class FollowUpStatus(str, Enum):
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"

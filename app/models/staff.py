@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
-from sqlalchemy import Boolean, ForeignKey, String, Uuid
+from sqlalchemy import Boolean, Date, ForeignKey, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, SyncedMixin
@@ -32,5 +33,6 @@ class Staff(SyncedMixin, Base):
     phone: Mapped[str] = mapped_column(String(40), nullable=False, default="")
     email: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    left_on: Mapped[date | None] = mapped_column(Date)
 
     department: Mapped[Department | None] = relationship(back_populates="staff")
