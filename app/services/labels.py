@@ -123,7 +123,52 @@ FIELDS = {
     "product": N_("Product"),
     "contract_no": N_("Contract no."),
     "payment_method": N_("Payment method"),
+    # contact logs and follow-ups
+    "kind": N_("Contact type"),
+    "occurred_at": N_("When"),
+    "subject": N_("Subject"),
+    "summary": N_("Summary"),
+    "outcome": N_("Outcome"),
+    "next_step": N_("Next step"),
+    "next_date": N_("Next contact on"),
+    "staff_ids": N_("Staff"),
+    "contact_person_id": N_("Contact person"),
+    "purpose": N_("Purpose"),
+    "due_on": N_("Due on"),
+    "owner_id": N_("Owner"),
+    "reason": N_("Reason"),
+    "additional_staff": N_("Additional staff"),
 }
+
+# What a change in a file's history was, by (entity, action).
+CHANGE_TITLES = {
+    ("customer", "create"): N_("Customer created"),
+    ("customer", "update"): N_("Customer changed"),
+    ("customer", "delete"): N_("Customer deleted"),
+    ("customer", "restore"): N_("Customer restored"),
+    ("customer", "import"): N_("Customer imported"),
+    ("contact", "import"): N_("Contact person imported"),
+    ("transaction", "import"): N_("Transaction imported"),
+    ("contact", "create"): N_("Contact person added"),
+    ("contact", "update"): N_("Contact person changed"),
+    ("contact", "delete"): N_("Contact person removed"),
+    ("transaction", "create"): N_("Transaction added"),
+    ("transaction", "update"): N_("Transaction changed"),
+    ("transaction", "delete"): N_("Transaction removed"),
+    ("contact_log", "create"): N_("Contact logged"),
+    ("contact_log", "import"): N_("Contact log imported"),
+    ("contact_log", "update"): N_("Contact log changed"),
+    ("contact_log", "delete"): N_("Contact log removed"),
+    ("follow_up", "create"): N_("Follow-up planned"),
+    ("follow_up", "done"): N_("Follow-up done"),
+    ("follow_up", "reschedule"): N_("Follow-up rescheduled"),
+    ("follow_up", "cancel"): N_("Follow-up cancelled"),
+}
+
+
+def change_title(entity: str, action: str) -> str:
+    title = CHANGE_TITLES.get((entity, action))
+    return _(title) if title else f"{entity} {action}"
 
 # Fields whose stored value is a key of one of the vocabularies above.
 VOCABULARY = {

@@ -600,7 +600,7 @@ class CustomerWindow(QMainWindow):
                 [
                     format_datetime(h.at),
                     h.actor,
-                    self._what(h.entity, h.action),
+                    labels.change_title(h.entity, h.action),
                     labels.field_label(h.field) if h.field else "",
                     labels.value_label(h.field, h.old_value),
                     labels.value_label(h.field, h.new_value),
@@ -808,25 +808,6 @@ class CustomerWindow(QMainWindow):
             self._after_tier_change()
         elif change.entity in ("tier_evaluation", "tier_rule_set"):
             self._load_tier()
-
-    @staticmethod
-    def _what(entity: str, action: str) -> str:
-        texts = {
-            ("customer", "create"): _("Customer created"),
-            ("customer", "update"): _("Customer changed"),
-            ("customer", "delete"): _("Customer deleted"),
-            ("customer", "restore"): _("Customer restored"),
-            ("customer", "import"): _("Customer imported"),
-            ("contact", "import"): _("Contact person imported"),
-            ("transaction", "import"): _("Transaction imported"),
-            ("contact", "create"): _("Contact person added"),
-            ("contact", "update"): _("Contact person changed"),
-            ("contact", "delete"): _("Contact person removed"),
-            ("transaction", "create"): _("Transaction added"),
-            ("transaction", "update"): _("Transaction changed"),
-            ("transaction", "delete"): _("Transaction removed"),
-        }
-        return texts.get((entity, action), f"{entity} {action}")
 
     def _mark_dirty(self) -> None:
         self._set_dirty(True)
