@@ -13,7 +13,7 @@ from app import i18n
 from app.db import Database, DatabaseOpenError, open_database
 from app.dialogs.settings_dialog import SettingsDialog
 from app.i18n import _
-from app.services.actor import DEFAULT_ACTOR
+from app.services.actor import DEFAULT_ACTOR, actor_for
 from app.services.customers import CustomerService
 from app.views.main_window import MainWindow
 from app.views.settings import Settings
@@ -64,10 +64,16 @@ class Application:
                 self._qt_translator = translator
 
     def show_main_window(self) -> MainWindow:
-        self.window = MainWindow(self.db, DEFAULT_ACTOR, self.settings)
+        self.window = MainWindow(self.db, actor_for(self.db, self.settings.staff_id), self.settings)
         self.window.language_chosen.connect(self.switch_language)
+        self.window.user_chosen.connect(self.switch_user)
         self.window.show()
         return self.window
+
+    def switch_user(self, staff_id) -> None:
+        """Rebuild the window for the person now working here (their day, their name on every change)."""
+        self.settings.staff_id = staff_id
+        self.switch_language(i18n.current_language())
 
     def switch_language(self, language: str) -> None:
         """Rebuild the window in the new language; open files with unsaved edits may veto it."""

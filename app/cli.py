@@ -7,6 +7,7 @@ import json
 import os
 import sys
 import unicodedata
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import fields
 from datetime import date, datetime
@@ -77,6 +78,20 @@ def open_db(value: str | None, *, create: bool, upgrade: bool = True) -> Databas
 
 
 # ---------------------------------------------------------------- output helpers
+
+
+def parse_date(value: str) -> date:
+    """An argparse type: a date written YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("{value} is not a date: write it as YYYY-MM-DD.").format(value=value)
+        ) from None
+
+
+def customer_id_by_code(db: Database, code: str) -> uuid.UUID:
+    return CustomerService(db).get_by_code(DEFAULT_ACTOR, code.strip()).id
 
 
 def _json_value(value: Any) -> Any:
@@ -624,9 +639,11 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true", help=_("print JSON (UTF-8)"))
     show.set_defaults(func=cmd_customers_show)
     _import_parsers(commands, db_option)
-    from app import cli_tiers  # its commands import from this module
+    from app import cli_contacts, cli_staff, cli_tiers  # their commands import from this module
 
     cli_tiers.add_parsers(commands, db_option)
+    cli_staff.add_parsers(commands, db_option)
+    cli_contacts.add_parsers(commands, db_option)
     return parser
 
 
@@ -734,4 +751,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run the imported module's main, not this __main__ copy: the command modules raise app.cli's
+    # CliError, which a handler of __main__.CliError (another class) would not catch.
+    from app import cli
+
+    sys.exit(cli.main())

@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-import argparse
 import json
-import uuid
-from datetime import date
 from pathlib import Path
 from typing import TextIO
 
 from app import i18n
-from app.cli import CliError, _json_value, open_db, write_json_array
+from app.cli import CliError, _json_value, customer_id_by_code, open_db, parse_date, write_json_array
 from app.i18n import _
 from app.services.actor import DEFAULT_ACTOR
-from app.services.customers import CustomerService
 from app.services.import_values import parse_choice
 from app.services.tier_rules import METHODS, RuleDefinition, dimension_label
 from app.services.tiers import EvaluationInfo, TierService, tier_name
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("{value} is not a date: write it as YYYY-MM-DD.").format(value=value)
-        ) from None
-
-
-def _customer_id(db, code: str) -> uuid.UUID:
-    return CustomerService(db).get_by_code(DEFAULT_ACTOR, code.strip()).id
 
 
 def _rule_set_json(info) -> dict:
@@ -136,7 +119,7 @@ def cmd_apply(args, out: TextIO) -> int:
         evaluation = service.evaluation(DEFAULT_ACTOR, args.evaluation)
         ids = None
         if args.only:
-            ids = [_customer_id(db, code) for code in args.only.split(",") if code.strip()]
+            ids = [customer_id_by_code(db, code) for code in args.only.split(",") if code.strip()]
         result = service.apply(DEFAULT_ACTOR, evaluation.id, ids)
     finally:
         db.dispose()
@@ -167,7 +150,7 @@ def cmd_override(args, out: TextIO) -> int:
     db = open_db(args.db, create=False)
     try:
         service = TierService(db)
-        customer_id = _customer_id(db, args.code)
+        customer_id = customer_id_by_code(db, args.code)
         tier = _tier_key(service, args.tier)
         service.override(DEFAULT_ACTOR, customer_id, tier, args.reason, args.until)
         name = tier_name(service.rule_set(DEFAULT_ACTOR).definition, tier)
@@ -181,7 +164,7 @@ def cmd_history(args, out: TextIO) -> int:
     db = open_db(args.db, create=False)
     try:
         service = TierService(db)
-        rows = service.history(DEFAULT_ACTOR, _customer_id(db, args.code))
+        rows = service.history(DEFAULT_ACTOR, customer_id_by_code(db, args.code))
         rules = service.rule_set(DEFAULT_ACTOR).definition
     finally:
         db.dispose()
@@ -261,7 +244,7 @@ def add_parsers(commands, db_option) -> None:
     evaluate.add_argument("--rule-set", metavar="NAME", help=_("the rule set (default: the one in use)"))
     evaluate.add_argument(
         "--as-of",
-        type=_date,
+        type=parse_date,
         metavar="DATE",
         help=_("the trailing 12 months end on this date (default: today)"),
     )
@@ -280,7 +263,7 @@ def add_parsers(commands, db_option) -> None:
     override.add_argument("tier", metavar="TIER", help=_("the tier's key or name"))
     override.add_argument("--reason", required=True, metavar="TEXT", help=_("why (kept in the history)"))
     override.add_argument(
-        "--until", type=_date, metavar="DATE", help=_("the rules take over again after this date")
+        "--until", type=parse_date, metavar="DATE", help=_("the rules take over again after this date")
     )
     override.set_defaults(func=cmd_override)
 

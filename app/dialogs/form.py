@@ -35,6 +35,12 @@ def date_format() -> str:
     return "yyyy年M月d日" if current_language() == "zh_CN" else "MMM d, yyyy"
 
 
+def index_of(combo: QComboBox, value) -> int:
+    """The item whose data equals `value`, or -1. Qt's findData matches a Python object (a UUID) only
+    when it is the very same object, so ids read in another query would never be found."""
+    return next((i for i in range(combo.count()) if combo.itemData(i) == value), -1)
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     """One field; `kind`: text, multiline, date, money, int, bool, choice, editable (free combo), staff,

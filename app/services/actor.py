@@ -5,7 +5,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from app.models import ADMIN_STAFF_ID
+from sqlalchemy import select
+
+from app.db import Database
+from app.models import ADMIN_STAFF_ID, Staff
 
 
 @dataclass(frozen=True)
@@ -17,3 +20,16 @@ class Actor:
 
 # Until logins exist, the built-in administrator acts for everyone.
 DEFAULT_ACTOR = Actor(staff_id=ADMIN_STAFF_ID, name="Administrator", role="admin")
+
+
+def actor_for(db: Database, staff_id: uuid.UUID | None) -> Actor:
+    """The staff member working at this computer; the administrator if none is chosen or they have left."""
+    if staff_id is None:
+        return DEFAULT_ACTOR
+    with db.session() as session:
+        row = session.execute(
+            select(Staff.name, Staff.role).where(
+                Staff.id == staff_id, Staff.active.is_(True), Staff.deleted_at.is_(None)
+            )
+        ).first()
+    return DEFAULT_ACTOR if row is None else Actor(staff_id=staff_id, name=row.name, role=row.role)

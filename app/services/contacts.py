@@ -369,7 +369,8 @@ class ContactService:
                         customer_id=customer_id,
                         owner_id=customer.manager_id or main,
                         due_on=clean.next_date,
-                        purpose=clean.next_step or clean.subject,
+                        purpose=clean.next_step
+                        or _("Follow up on: {what}").format(what=(clean.subject or clean.summary)[:80]),
                         origin="next_step",
                         created_by_id=actor.staff_id,
                         updated_by_id=actor.staff_id,

@@ -1,4 +1,4 @@
-"""A customer file in its own window: Basic, Contact persons, Characteristics, Tier, Transactions, History."""
+"""A customer file in its window: Basic, Contact persons, Timeline, Characteristics, Tier, Transactions."""
 
 from __future__ import annotations
 
@@ -30,13 +30,16 @@ from PySide6.QtWidgets import (
 
 from app.db import DatabaseOpenError
 from app.dialogs.contact_dialog import CONTACT_NAME, contact_dialog
+from app.dialogs.follow_up_dialog import FollowUpDialog
 from app.dialogs.form import FieldSpec, FormFields
 from app.dialogs.import_problems import target_title
 from app.dialogs.override_dialog import OverrideDialog
+from app.dialogs.staff_picker_dialog import StaffPickerDialog
 from app.dialogs.transaction_dialog import transaction_dialog
 from app.i18n import _, format_date, format_datetime, format_money, format_number
 from app.services import labels
 from app.services.actor import Actor
+from app.services.contacts import ContactService, TimelineEntry
 from app.services.customers import (
     ContactDetail,
     CustomerDetail,
@@ -47,7 +50,9 @@ from app.services.customers import (
 )
 from app.services.errors import ConcurrencyError, ServiceError, ValidationError
 from app.services.events import Change
+from app.services.followups import FollowUpInput, FollowUpService
 from app.services.imports import ImportService, QualityFlag
+from app.services.staff import StaffService
 from app.services.tier_rules import ABC, RFM, WEIGHTED, RuleDefinition
 from app.services.tiers import (
     EVALUATION,
@@ -58,9 +63,11 @@ from app.services.tiers import (
     score_text,
     tier_name,
 )
+from app.views import contact_actions
 from app.views.qt_events import ChangeNotifier
 from app.views.settings import Settings
 from app.views.tier_text import dimension_value, percent
+from app.views.timeline_tab import TimelineTab
 
 BASIC_LEFT = [
     "name",
@@ -210,6 +217,7 @@ class CustomerWindow(QMainWindow):
         self.dirty = False
         self._contacts: list[ContactDetail] = []
         self._transactions: list[TransactionDetail] = []
+        self._additional: list = []
 
         self.fields = FormFields(CUSTOMER_FIELDS, self, staff)
         self.fields.changed.connect(self._mark_dirty)
@@ -229,6 +237,7 @@ class CustomerWindow(QMainWindow):
         self.setCentralWidget(central)
         self._build_basic()
         self._build_contacts()
+        self._build_timeline()
         self._build_characteristics()
         self._build_tier()
         self._build_transactions()
@@ -309,6 +318,18 @@ class CustomerWindow(QMainWindow):
         columns.addSpacing(16)
         columns.addLayout(self.fields.form_layout(BASIC_RIGHT), 1)
         outer.addLayout(columns)
+        # Key customers are served by two or more people: the account manager and these.
+        staff_row = QHBoxLayout()
+        staff_row.addWidget(QLabel(_("Additional staff:")))
+        self.additional_staff = QLabel()
+        self.additional_staff.setObjectName("additional_staff")
+        self.additional_staff.setWordWrap(True)
+        staff_row.addWidget(self.additional_staff, 1)
+        self.change_staff_button = QPushButton(_("Change…"))
+        self.change_staff_button.setObjectName("change_additional_staff")
+        self.change_staff_button.clicked.connect(self.change_additional_staff)
+        staff_row.addWidget(self.change_staff_button)
+        outer.addLayout(staff_row)
         outer.addStretch(1)  # rows keep their natural height; the spare room goes below
         self.basic_tab = _scrolling(page)
         self.tabs.addTab(self.basic_tab, _("Basic"))
@@ -458,6 +479,15 @@ class CustomerWindow(QMainWindow):
         self.contacts_tab = page
         self.tabs.addTab(page, _("Contact persons"))
 
+    def _build_timeline(self) -> None:
+        self.timeline = TimelineTab()
+        self.timeline.log_requested.connect(self.log_contact)
+        self.timeline.plan_requested.connect(self.plan_follow_up)
+        self.timeline.open_requested.connect(self.open_timeline_entry)
+        self.timeline.filter_changed.connect(self._load_timeline)
+        self.timeline_tab = self.timeline
+        self.tabs.addTab(self.timeline, _("Timeline"))
+
     def _build_transactions(self) -> None:
         page = QWidget()
         layout = QVBoxLayout(page)
@@ -512,7 +542,10 @@ class CustomerWindow(QMainWindow):
         close_action = QAction(_("Close"), self)
         close_action.setShortcuts([QKeySequence.StandardKey.Close, QKeySequence(Qt.Key.Key_Escape)])
         close_action.triggered.connect(self.close)
-        for action in (self.save_action, self.reload_action, close_action):
+        self.log_action = QAction(_("Log contact…"), self)
+        self.log_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.log_action.triggered.connect(self.log_contact)
+        for action in (self.save_action, self.reload_action, self.log_action, close_action):
             toolbar.addAction(action)
             action.setToolTip(
                 f"{action.text()} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
@@ -532,8 +565,20 @@ class CustomerWindow(QMainWindow):
 
     def _load_children(self) -> None:
         exists = self.customer_id is not None
-        for tab in (self.contacts_tab, self.tier_tab, self.transactions_tab, self.history_tab):
+        for tab in (
+            self.contacts_tab,
+            self.timeline_tab,
+            self.tier_tab,
+            self.transactions_tab,
+            self.history_tab,
+        ):
             self.tabs.setTabEnabled(self.tabs.indexOf(tab), exists)
+        self.log_action.setEnabled(exists)
+        self.change_staff_button.setEnabled(exists)
+        self._additional = (
+            StaffService(self._service.db).customer_staff(self._actor, self.customer_id) if exists else []
+        )
+        self.additional_staff.setText(", ".join(s.name for s in self._additional) or _("none"))
         # A tier changes through "Set tier by hand" with a reason, so its history stays complete; only a
         # new customer chooses a first tier here.
         self.fields.set_read_only(
@@ -547,6 +592,7 @@ class CustomerWindow(QMainWindow):
         if not exists:
             return
         self._load_tier()
+        self._load_timeline()
         self._contacts = self._service.contacts(self._actor, self.customer_id)
         _fill(
             self.contacts_table,
@@ -804,7 +850,11 @@ class CustomerWindow(QMainWindow):
     def _on_change(self, change: Change) -> None:
         if self.customer_id is None:
             return
-        if change.entity == "customer" and (not change.ids or self.customer_id in change.ids):
+        if change.entity in ("contact_log", "follow_up") and (
+            not change.ids or self.customer_id in change.ids
+        ):
+            self._load_timeline()
+        elif change.entity == "customer" and (not change.ids or self.customer_id in change.ids):
             self._after_tier_change()
         elif change.entity in ("tier_evaluation", "tier_rule_set"):
             self._load_tier()
@@ -920,6 +970,78 @@ class CustomerWindow(QMainWindow):
         self._settings.set_geometry("customer_window", self.saveGeometry())
         self.notifier.close()  # no refresh of a closed window
         event.accept()
+
+    # -- contacts logged and follow-ups
+
+    def _load_timeline(self) -> None:
+        if self.customer_id is None:
+            return
+        try:
+            entries = ContactService(self._service.db).timeline(
+                self._actor, self.customer_id, self.timeline.kinds()
+            )
+        except (ServiceError, DatabaseOpenError) as exc:
+            self.statusBar().showMessage(str(exc), 8000)
+            return
+        self.timeline.show_entries(entries)
+
+    def log_contact(self) -> None:
+        if self.customer_id is None:
+            return
+        detail = contact_actions.log_contact(self, self._service.db, self._actor, self.customer_id)
+        if detail is not None:
+            self.statusBar().showMessage(_("Contact logged."), 5000)
+
+    def open_timeline_entry(self, entry: TimelineEntry) -> None:
+        if entry.kind == "contact" and entry.ref_id is not None:
+            contact_actions.open_contact_log(self, self._service.db, self._actor, entry.ref_id)
+        elif entry.kind == "follow_up" and entry.ref_id is not None:
+            contact_actions.change_follow_up(self, self._service.db, self._actor, entry.ref_id)
+        elif entry.kind == "transaction":
+            self.tabs.setCurrentWidget(self.transactions_tab)
+        elif entry.kind == "tier":
+            self.tabs.setCurrentWidget(self.tier_tab)
+
+    def change_additional_staff(self) -> None:
+        if self.customer_id is None or self.detail is None:
+            return
+        dialog = StaffPickerDialog(
+            self,
+            _("Additional staff"),
+            _(
+                "Who serves {customer} besides its account manager? Key customers have two or more staff."
+            ).format(customer=self.detail.data.name),
+            self._service.staff(self._actor),
+            {s.id for s in self._additional},
+            excluded=self.detail.data.manager_id,
+        )
+        if dialog.exec():
+            self._run(
+                lambda: StaffService(self._service.db).set_customer_staff(
+                    self._actor, self.customer_id, dialog.chosen_ids
+                )
+            )
+
+    def plan_follow_up(self) -> None:
+        if self.customer_id is None or self.detail is None:
+            return
+        staff = self._service.staff(self._actor)
+        owner = self.detail.data.manager_id or self._actor.staff_id
+        dialog = FollowUpDialog(self, f"{self.detail.data.name} ({self.detail.data.code})", staff, owner)
+        service = FollowUpService(self._service.db)
+        while dialog.exec():
+            try:
+                service.create(
+                    self._actor,
+                    FollowUpInput(self.customer_id, dialog.due_on, dialog.owner_id, dialog.purpose_text),
+                )
+            except ValidationError as exc:
+                dialog.show_errors(exc.errors)
+            except (ServiceError, DatabaseOpenError) as exc:
+                QMessageBox.warning(self, _("Cannot save"), str(exc))
+                return
+            else:
+                return
 
     # -- contact persons and transactions
 

@@ -1,4 +1,4 @@
-"""The main window: menus, shortcuts, the Customers and Tiers pages, customer files and the status bar."""
+"""The main window: menus, shortcuts, the pages (My day, Customers, Tiers), customer files, the status bar."""
 
 from __future__ import annotations
 
@@ -13,18 +13,22 @@ from app import __version__
 from app.db import Database
 from app.dialogs.settings_dialog import SettingsDialog
 from app.i18n import _, current_language, format_date
+from app.models.enums import StaffRole
 from app.services import exports, office
 from app.services.actor import Actor
+from app.services.contacts import ContactService, is_manager
 from app.services.customers import CustomerService
 from app.services.errors import Cancelled, ServiceError
 from app.services.imports import ImportService, ImportSummary
 from app.services.tiers import TierService
-from app.views import file_choice, import_actions
+from app.views import contact_actions, file_choice, import_actions
 from app.views.customer_table_model import EXPORT_KEYS
 from app.views.customer_window import CustomerWindow
 from app.views.customers_page import CustomersPage
+from app.views.holidays_window import HolidaysWindow
 from app.views.import_history import ImportHistoryDialog
 from app.views.import_wizard import ImportWizard
+from app.views.my_day_page import MyDayPage
 from app.views.qt_events import ChangeNotifier
 from app.views.settings import Settings
 from app.views.tasks import Task
@@ -34,6 +38,7 @@ from app.views.tiers_page import TiersPage
 
 class MainWindow(QMainWindow):
     language_chosen = Signal(str)
+    user_chosen = Signal(object)  # the staff member (uuid) who now works at this computer
 
     def __init__(self, db: Database, actor: Actor, settings: Settings) -> None:
         super().__init__()
@@ -55,7 +60,11 @@ class MainWindow(QMainWindow):
         self.tiers_page.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self.tiers_page.rules_requested.connect(self.show_tier_rules)
         self.tier_rules: TierRulesEditor | None = None
+        self.my_day_page = MyDayPage(db, actor, settings, self)
+        self.my_day_page.open_customer.connect(self.open_customer)
+        self.my_day_page.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self.pages = QStackedWidget()
+        self.pages.addWidget(self.my_day_page)
         self.pages.addWidget(self.customers_page)
         self.pages.addWidget(self.tiers_page)
         self.setCentralWidget(self.pages)
@@ -78,10 +87,15 @@ class MainWindow(QMainWindow):
         self.customers_page.status_changed.connect(self.status_text.setText)
         self.customers_page.hint.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.customers_page.announce()
+        self.me_label = QLabel(actor.name)
+        self.me_label.setObjectName("current_user")
+        self.me_label.setToolTip(_("Who works at this computer: change it in Settings."))
+        self.statusBar().addPermanentWidget(self.me_label)
 
         self.notifier = ChangeNotifier(self)
         self.notifier.changed.connect(self._on_change)
         self._build_menus()
+        self.show_start_page()
         self.update_due()
 
         geometry = settings.geometry("main_window")
@@ -153,18 +167,27 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         self.page_group = QActionGroup(self)
         self.page_group.setExclusive(True)
-        self.customers_action = self._page_action(_("&Customers"), "Ctrl+1", self.customers_page)
-        self.tiers_action = self._page_action(_("&Tiers"), "Ctrl+2", self.tiers_page)
+        self.my_day_action = self._page_action(_("&My day"), "Ctrl+1", self.my_day_page)
+        self.customers_action = self._page_action(_("&Customers"), "Ctrl+2", self.customers_page)
+        self.tiers_action = self._page_action(_("&Tiers"), "Ctrl+3", self.tiers_page)
         self.customers_action.setChecked(True)
+        view_menu.addAction(self.my_day_action)
         view_menu.addAction(self.customers_action)
         view_menu.addAction(self.tiers_action)
         toolbar = QToolBar(_("Pages"), self)
         toolbar.setObjectName("pages_toolbar")  # saveState/restoreState find it by name
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addAction(self.my_day_action)
         toolbar.addAction(self.customers_action)
         toolbar.addAction(self.tiers_action)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
         view_menu.addAction(toolbar.toggleViewAction())
+
+        contacts_menu = bar.addMenu(_("C&ontacts"))
+        self.log_action = self._action(_("&Log contact…"), QKeySequence("Ctrl+L"), self.log_contact)
+        contacts_menu.addAction(self.log_action)
+        contacts_menu.addSeparator()
+        contacts_menu.addAction(self._action(_("&Holidays and greetings…"), None, self.show_holidays))
 
         tiers_menu = bar.addMenu(_("&Tiers"))
         tiers_menu.addAction(self._action(_("&Evaluate tiers…"), None, self.show_tiers))
@@ -221,6 +244,7 @@ class MainWindow(QMainWindow):
         if change.entity == "customer":
             self.customers_page.refresh()
         self.tiers_page.on_change(change)
+        self.my_day_page.on_change(change)
         if change.entity in ("tier_evaluation", "tier_rule_set"):
             self.update_due()
 
@@ -229,12 +253,37 @@ class MainWindow(QMainWindow):
     def show_page(self, page) -> None:
         self.pages.setCurrentWidget(page)
         self.status_text.setVisible(page is self.customers_page)  # the list's count and filter
-        self.customers_action.setChecked(page is self.customers_page)
-        self.tiers_action.setChecked(page is self.tiers_page)
-        if page is self.tiers_page:
-            self.setWindowTitle(_("ClientDesk — Tiers"))
-        else:
-            self.setWindowTitle(_("ClientDesk — Customers"))
+        titles = {
+            self.my_day_page: (self.my_day_action, _("ClientDesk — My day")),
+            self.customers_page: (self.customers_action, _("ClientDesk — Customers")),
+            self.tiers_page: (self.tiers_action, _("ClientDesk — Tiers")),
+        }
+        for shown, (action, title) in titles.items():
+            action.setChecked(shown is page)
+            if shown is page:
+                self.setWindowTitle(title)
+
+    def show_start_page(self) -> None:
+        """Sales staff start the day on My day; managers and the administrator on the customer list."""
+        self.show_page(self.my_day_page if self.actor.role == StaffRole.SALES.value else self.customers_page)
+
+    # -- contacts
+
+    def log_contact(self) -> None:
+        """Log a contact with the customer selected in the list, or with one the user picks."""
+        on_list = self.pages.currentWidget() is self.customers_page
+        selected = self.customers_page.selected_ids() if on_list else []
+        customer_id = selected[0] if len(selected) == 1 else None
+        if customer_id is None:
+            picker = contact_actions.CustomerPicker(self, self.service, self.actor, _("Log a contact"))
+            if not picker.exec() or picker.customer_id is None:
+                return
+            customer_id = picker.customer_id
+        if contact_actions.log_contact(self, self.db, self.actor, customer_id) is not None:
+            self.statusBar().showMessage(_("Contact logged."), 5000)
+
+    def show_holidays(self) -> HolidaysWindow:
+        return self.my_day_page.show_holidays()
 
     def show_tiers(self) -> None:
         self.show_page(self.tiers_page)
@@ -369,16 +418,31 @@ class MainWindow(QMainWindow):
 
     def show_settings(self) -> None:
         company = office.read_company_name(self.db)
-        dialog = SettingsDialog(self, current_language(), self.db.where, company=company)
+        contacts = ContactService(self.db)
+        edit_days = contacts.edit_window(self.actor) if is_manager(self.actor) else None
+        dialog = SettingsDialog(
+            self,
+            current_language(),
+            self.db.where,
+            company=company,
+            staff=self.service.staff(self.actor),
+            me=self.actor.staff_id,
+            edit_days=edit_days,
+        )
         if not dialog.exec():
             return
-        if dialog.company_name != company:
-            try:
+        try:
+            if dialog.company_name != company:
                 office.save_company_name(self.db, self.actor, dialog.company_name)
-            except ServiceError as exc:
-                QMessageBox.warning(self, _("Settings"), str(exc))
+            if dialog.edit_days is not None and dialog.edit_days != edit_days:
+                contacts.save_edit_window(self.actor, dialog.edit_days)
+        except ServiceError as exc:
+            QMessageBox.warning(self, _("Settings"), str(exc))
         if dialog.language != current_language():
+            self.settings.staff_id = dialog.staff_id
             self.language_chosen.emit(dialog.language)
+        elif dialog.staff_id is not None and dialog.staff_id != self.actor.staff_id:
+            self.user_chosen.emit(dialog.staff_id)
 
     def show_about(self) -> None:
         QMessageBox.about(

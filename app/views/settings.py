@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -25,8 +26,15 @@ _DEFAULTS: dict[str, Any] = {
     "tiers/splitter": QByteArray(),  # the Tiers page: proposals beside their explanation
     "tier_rules/geometry": QByteArray(),
     "tier_rules/splitter": QByteArray(),
+    "my_day/splitter": QByteArray(),  # My day: the follow-ups beside the care reminders
+    "handover_wizard/geometry": QByteArray(),
+    "watch/tab": 0,  # Service watch: the tab last shown
+    "watch/lapsed_header": QByteArray(),
+    "watch/understaffed_header": QByteArray(),
+    "watch/overview_header": QByteArray(),
     "folders/import": "",
     "folders/export": "",
+    "user/staff_id": "",  # who works at this computer: the staff member the app acts as
     "imports/sources": "",  # JSON: [[batch id, path], …], oldest first
 }
 # Source files remembered for the import history's reports: as many as it lists.
@@ -75,6 +83,17 @@ class Settings:
     @database_url.setter
     def database_url(self, value: str) -> None:
         self._set("database_url", value)
+
+    @property
+    def staff_id(self) -> uuid.UUID | None:
+        try:
+            return uuid.UUID(str(self._get("user/staff_id")))
+        except ValueError:
+            return None
+
+    @staff_id.setter
+    def staff_id(self, value: uuid.UUID | None) -> None:
+        self._set("user/staff_id", str(value) if value else "")
 
     def geometry(self, name: str) -> QByteArray:
         return self._get(f"{name}/geometry")
@@ -146,3 +165,29 @@ class Settings:
     @customers_filter.setter
     def customers_filter(self, value: dict[str, str]) -> None:
         self._set("customers/filter", dict(value))
+
+    @property
+    def my_day_splitter(self) -> QByteArray:
+        return self._get("my_day/splitter")
+
+    @my_day_splitter.setter
+    def my_day_splitter(self, value: QByteArray) -> None:
+        self._set("my_day/splitter", value)
+
+    def header_state(self, name: str) -> QByteArray:
+        """A table's column widths and order, by the table's settings name (e.g. "watch/lapsed")."""
+        return self._get(f"{name}_header")
+
+    def set_header_state(self, name: str, value: QByteArray) -> None:
+        self._set(f"{name}_header", value)
+
+    @property
+    def watch_tab(self) -> int:
+        try:
+            return int(self._get("watch/tab"))
+        except (TypeError, ValueError):
+            return 0
+
+    @watch_tab.setter
+    def watch_tab(self, value: int) -> None:
+        self._set("watch/tab", int(value))

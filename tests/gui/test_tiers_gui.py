@@ -109,7 +109,7 @@ def test_the_due_reminder_opens_the_tiers_page(qtbot, window):
     assert window.tiers_page.banner.isVisible()
     assert "not been evaluated yet" in window.tiers_page.banner_text.text()
     assert window.status_text.isHidden()  # the customer list's count belongs to its page
-    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert window.pages.currentWidget() is window.customers_page
     assert not window.status_text.isHidden()
 

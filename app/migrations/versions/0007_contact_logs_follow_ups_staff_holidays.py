@@ -89,7 +89,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table('contact_log', schema=None) as batch_op:
         batch_op.add_column(sa.Column('created_by_id', sa.Uuid(), nullable=True))
-        batch_op.create_index('ix_contact_log_staff_occurred', ['staff_id', 'occurred_at'], unique=False)
+        batch_op.create_index('ix_contact_log_staff_occurred', ['staff_id', 'occurred_at'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.create_foreign_key(batch_op.f('fk_contact_log_created_by_id_staff'), 'staff', ['created_by_id'], ['id'])
 
     # Plain ALTER TABLE, not a batch copy, which would lose 0005's expression index on customer.
