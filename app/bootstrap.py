@@ -106,14 +106,17 @@ class Application:
         if answer != QMessageBox.StandardButton.Yes:
             return
         from app.services.demo import generate_demo
+        from app.services.demo_contacts import add_contact_work
 
-        task = Task(
-            self.window,
-            _("Loading demo data…"),
-            lambda progress, cancelled: generate_demo(
+        def work(progress, cancelled):
+            summary = generate_demo(
                 self.db, DEFAULT_ACTOR, DEMO_CUSTOMERS, seed=1, progress=progress, cancelled=cancelled
-            ),
-        )
+            )
+            if summary.customers:
+                add_contact_work(self.db, DEFAULT_ACTOR, summary.first_code, summary.last_code, seed=1)
+            return summary
+
+        task = Task(self.window, _("Loading demo data…"), work)
         task.finished.connect(lambda _result: self.window and self.window.refresh())
         task.failed.connect(lambda exc: QMessageBox.warning(self.window, _("Demo data"), str(exc)))
         task.start()

@@ -338,6 +338,7 @@ def _percent(done: int, total: int) -> str:
 
 def cmd_demo(args, out: TextIO) -> int:
     from app.services.demo import generate_demo
+    from app.services.demo_contacts import add_contact_work
 
     if args.customers < 0:
         raise CliError(_("--customers must be 0 or more."))
@@ -350,6 +351,9 @@ def cmd_demo(args, out: TextIO) -> int:
 
     try:
         summary = generate_demo(db, DEFAULT_ACTOR, args.customers, seed=args.seed, progress=progress)
+        work = None
+        if summary.customers and not args.no_contact_work:
+            work = add_contact_work(db, DEFAULT_ACTOR, summary.first_code, summary.last_code, seed=args.seed)
     finally:
         if live:
             sys.stderr.write("\n")
@@ -368,6 +372,13 @@ def cmd_demo(args, out: TextIO) -> int:
         )
         + "\n"
     )
+    if work is not None:
+        out.write(
+            _("Their contact work: {logs} contact logs, {follow_ups} open follow-ups.").format(
+                logs=i18n.format_number(work.contact_logs), follow_ups=i18n.format_number(work.follow_ups)
+            )
+            + "\n"
+        )
     return 0
 
 
@@ -616,6 +627,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", parents=[db_option], help=_("add generated demo customers"))
     demo.add_argument("--customers", type=int, required=True, metavar="N", help=_("how many customers"))
     demo.add_argument("--seed", type=int, default=0, help=_("the same seed gives the same data (default 0)"))
+    demo.add_argument(
+        "--no-contact-work",
+        action="store_true",
+        help=_("only customer files: no contact logs, follow-ups or second staff"),
+    )
     demo.set_defaults(func=cmd_demo)
 
     customers = commands.add_parser(

@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import xlsxwriter
@@ -27,12 +27,18 @@ from PySide6.QtWidgets import QApplication, QWizard
 from app import i18n
 from app.bootstrap import Application
 from app.db import open_database
+from app.dialogs.contact_log_dialog import ContactLogDialog
 from app.services import office, tier_report
-from app.services.actor import DEFAULT_ACTOR
+from app.services.actor import DEFAULT_ACTOR, Actor
+from app.services.contacts import ContactLogInput, ContactService
 from app.services.customers import CustomerQuery, CustomerService
 from app.services.demo import generate_demo
+from app.services.demo_contacts import add_contact_work
+from app.services.followups import FollowUpInput, FollowUpService
 from app.services.imports import ImportService
+from app.services.staff import StaffService
 from app.services.tiers import TierService
+from app.views import contact_actions
 from app.views.import_wizard import MAPPING_PAGE, PREVIEW_PAGE, RUN_PAGE
 from app.views.settings import Settings
 from app.views.tier_report_print import write_pdf
@@ -182,6 +188,67 @@ def tier_screens(qt_app: QApplication, window, tmp: str, language: str) -> None:
     window.show_page(window.customers_page)
 
 
+def prepare_contacts(db) -> tuple:
+    """A year of contact work on the demo customers, and one customer whose timeline tells a story.
+
+    Returns the department manager the screenshots are taken as, and that customer's id."""
+    add_contact_work(db, DEFAULT_ACTOR, "C000001", "C999999", seed=7)
+    manager = next(s for s in StaffService(db).staff(DEFAULT_ACTOR) if s.role == "manager" and s.customers)
+    me = Actor(staff_id=manager.id, name=manager.name, role=manager.role)
+    mine = CustomerQuery(manager_id=manager.id)
+    customer = CustomerService(db).list(DEFAULT_ACTOR, mine, offset=0, limit=1)[0]
+    contacts, follow_ups = ContactService(db), FollowUpService(db)
+    now = datetime.now(timezone.utc)
+    story = [
+        (
+            40,
+            "visit",
+            "年度采购计划",
+            "拜访采购总监，明年扩产两条生产线，需新型号设备约30台。",
+            "提交方案和报价",
+        ),
+        (33, "email", "方案与报价", "发送选型方案和阶梯报价，客户要求同行业案例。", "整理三个案例"),
+        (21, "meeting", "技术交流会", "与技术部讨论能耗指标，客户认可节能型号。", "安排试用"),
+        (9, "phone", "试用反馈", "试用设备运行稳定，客户希望交货期缩短到45天。", "与生产部确认交期"),
+    ]
+    for days, kind, subject, summary, outcome in story:
+        contacts.log(
+            me,
+            customer.id,
+            ContactLogInput(
+                kind=kind,
+                occurred_at=now - timedelta(days=days),
+                subject=subject,
+                summary=summary,
+                outcome=outcome,
+            ),
+        )
+    due = date.today() + timedelta(days=2)
+    follow_ups.create(me, FollowUpInput(customer.id, due, me.staff_id, "确认交期并催签合同"))
+    return me, customer.id
+
+
+def contact_screens(qt_app: QApplication, window, customer_id, language: str) -> None:
+    """My day, a customer's Timeline tab and the contact log dialog."""
+    window.show_page(window.my_day_page)
+    wait_until(qt_app, lambda: window.my_day_page.overdue_table.rowCount() > 0)
+    grab(qt_app, f"my-day-{language}.png")
+    customer = window.open_customer(customer_id)
+    customer.setGeometry(120, 40, 1150, 760)
+    customer.tabs.setCurrentWidget(customer.timeline_tab)
+    grab(qt_app, f"customer-timeline-{language}.png", customer)
+    dialog = ContactLogDialog(
+        customer, contact_actions.log_context(window.db, window.actor, customer_id, new=True)
+    )
+    dialog.subject.setText("确认交期" if language == "zh_CN" else "Delivery date")
+    dialog.show()
+    dialog.move(300, 60)
+    grab(qt_app, f"contact-log-{language}.png", dialog)
+    dialog.close()
+    customer.close()
+    window.show_page(window.customers_page)
+
+
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     qt_app = QApplication(sys.argv[:1])
@@ -190,11 +257,13 @@ def main() -> int:
         db = open_database(f"sqlite:///{tmp}/screens.db")
         generate_demo(db, DEFAULT_ACTOR, 2000, seed=7)
         prepare_tiers(db)
+        me, story_customer = prepare_contacts(db)
         # One Application for both languages: switching removes the Qt translator the first installed,
         # so the English shots do not keep Qt's Chinese button texts.
         app = Application(qt_app, Settings(f"{tmp}/settings.ini"), db)
         for language in ("zh_CN", "en"):
             app.settings = Settings(f"{tmp}/settings-{language}.ini")
+            app.settings.staff_id = me.staff_id  # a department manager: their day, and the office's
             app.apply_language(language)
             window = app.show_main_window()
             window.setGeometry(0, 0, 1400, 860)
@@ -212,6 +281,7 @@ def main() -> int:
             customer.tabs.setCurrentWidget(customer.transactions_tab)
             grab(qt_app, f"customer-transactions-{language}.png", customer)
             customer.close()
+            contact_screens(qt_app, window, story_customer, language)
             import_screens(qt_app, window, tmp, language)
             tier_screens(qt_app, window, tmp, language)
             window.close()

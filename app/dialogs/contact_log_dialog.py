@@ -82,7 +82,7 @@ class ContactLogDialog(QDialog):
 
         self.staff_list = QListWidget()
         self.staff_list.setObjectName("contact_staff")
-        self.staff_list.setMaximumHeight(88)
+        self.staff_list.setMaximumHeight(110)
         self.staff_list.setToolTip(_("Everyone who took part; the first checked is the one it counts for."))
         for member in context.staff:
             if not member.active:

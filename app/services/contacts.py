@@ -47,15 +47,15 @@ DEFAULT_EDIT_DAYS = 7
 FUTURE_SLACK = timedelta(days=1)
 MANAGER_ROLES = {StaffRole.MANAGER.value, StaffRole.GENERAL_MANAGER.value, StaffRole.ADMIN.value}
 TEXT_LIMITS = {"subject": 200}
-# Timeline kinds, in the order the filter offers them.
+# Timeline kinds, in the order the filter offers them: the filter's name and one entry's.
 TIMELINE_KINDS = ("contact", "follow_up", "transaction", "tier", "complaint", "change")
 TIMELINE_KIND_NAMES = {
-    "contact": N_("Contact logs"),
-    "follow_up": N_("Follow-ups"),
-    "transaction": N_("Transactions"),
-    "tier": N_("Tier changes"),
-    "complaint": N_("Complaints"),
-    "change": N_("Changes"),
+    "contact": (N_("Contact logs"), N_("Contact")),
+    "follow_up": (N_("Follow-ups"), N_("Follow-up")),
+    "transaction": (N_("Transactions"), N_("Sale")),
+    "tier": (N_("Tier changes"), N_("Tier")),
+    "complaint": (N_("Complaints"), N_("Complaint")),
+    "change": (N_("Changes"), N_("Change")),
 }
 
 
@@ -805,8 +805,11 @@ def _shown(field_name: str, value: str, names: dict) -> str:
             return value
     if field_name == "occurred_at" and value:
         return format_datetime(datetime.fromisoformat(value))
+    if field_name in ("due_on", "next_date") and value:
+        return format_date(date.fromisoformat(value))
     return labels.value_label(field_name, value)
 
 
-def timeline_kind_name(kind: str) -> str:
-    return _(TIMELINE_KIND_NAMES[kind])
+def timeline_kind_name(kind: str, one: bool = False) -> str:
+    """The filter's name of a kind ("Contact logs"), or with `one` an entry's ("Contact")."""
+    return _(TIMELINE_KIND_NAMES[kind][1 if one else 0])

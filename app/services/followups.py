@@ -55,6 +55,10 @@ class DueLists:
     overdue: list[FollowUpInfo]
     today: list[FollowUpInfo]
     this_week: list[FollowUpInfo]
+    # How many there are in all: with a `limit` the lists hold only the first of them.
+    overdue_total: int = 0
+    today_total: int = 0
+    week_total: int = 0
 
 
 def _info_select() -> Select:
@@ -96,19 +100,45 @@ class FollowUpService:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def due(self, actor: Actor, staff_id: uuid.UUID | None, as_of: date | None = None) -> DueLists:
-        """Open follow-ups owned by `staff_id` (None: everyone's): overdue, due on `as_of`, the week after."""
+    def due(
+        self, actor: Actor, staff_id: uuid.UUID | None, as_of: date | None = None, limit: int | None = None
+    ) -> DueLists:
+        """Open follow-ups owned by `staff_id` (None: everyone's): overdue, due on `as_of`, the week after,
+        each in date order and cut at `limit` (a manager's view of the whole office can run to thousands)."""
         as_of = as_of or date.today()
-        stmt = _info_select().where(*_open(), FollowUp.due_on <= as_of + timedelta(days=WEEK_DAYS))
-        if staff_id is not None:
-            stmt = stmt.where(FollowUp.owner_id == staff_id)
+        week_end = as_of + timedelta(days=WEEK_DAYS)
+        owner = [FollowUp.owner_id == staff_id] if staff_id is not None else []
+        sections = {
+            "overdue": FollowUp.due_on < as_of,
+            "today": FollowUp.due_on == as_of,
+            "week": (FollowUp.due_on > as_of) & (FollowUp.due_on <= week_end),
+        }
+        lists: dict[str, list[FollowUpInfo]] = {}
+        totals: dict[str, int] = {}
         with self.db.session() as session:
-            rows = [FollowUpInfo(*r) for r in session.execute(stmt.order_by(FollowUp.due_on, Customer.code))]
+            for name, condition in sections.items():
+                stmt = (
+                    _info_select().where(*_open(), *owner, condition).order_by(FollowUp.due_on, Customer.code)
+                )
+                lists[name] = [FollowUpInfo(*r) for r in session.execute(stmt.limit(limit))]
+                totals[name] = (
+                    len(lists[name])
+                    if limit is None or len(lists[name]) < limit
+                    else session.scalar(
+                        select(func.count())
+                        .select_from(FollowUp)
+                        .join(Customer, Customer.id == FollowUp.customer_id)
+                        .where(*_open(), *owner, condition, Customer.deleted_at.is_(None))
+                    )
+                )
         return DueLists(
             as_of=as_of,
-            overdue=[r for r in rows if r.due_on < as_of],
-            today=[r for r in rows if r.due_on == as_of],
-            this_week=[r for r in rows if r.due_on > as_of],
+            overdue=lists["overdue"],
+            today=lists["today"],
+            this_week=lists["week"],
+            overdue_total=totals["overdue"],
+            today_total=totals["today"],
+            week_total=totals["week"],
         )
 
     def for_customer(

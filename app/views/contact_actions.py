@@ -31,7 +31,7 @@ from app.services.followups import FollowUpInfo, FollowUpService
 PICKER_ROWS = 30
 
 
-def _context(db: Database, actor: Actor, customer_id: uuid.UUID, new: bool) -> ContactLogContext:
+def log_context(db: Database, actor: Actor, customer_id: uuid.UUID, new: bool) -> ContactLogContext:
     customers = CustomerService(db)
     detail = customers.get(actor, customer_id)
     return ContactLogContext(
@@ -61,7 +61,7 @@ def log_contact(
 ) -> ContactLogDetail | None:
     """Ask for a new contact with this customer and record it; None if cancelled."""
     try:
-        context = _context(db, actor, customer_id, new=True)
+        context = log_context(db, actor, customer_id, new=True)
     except ServiceError as exc:
         QMessageBox.warning(parent, _("Contact log"), str(exc))
         return None
@@ -76,7 +76,7 @@ def open_contact_log(
     service = ContactService(db)
     try:
         detail = service.get(actor, log_id)
-        context = _context(db, actor, detail.customer_id, new=False)
+        context = log_context(db, actor, detail.customer_id, new=False)
     except ServiceError as exc:
         QMessageBox.warning(parent, _("Contact log"), str(exc))
         return None

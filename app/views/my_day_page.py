@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.db import Database
 from app.dialogs.form import ERROR_TEXT
-from app.i18n import N_, _, current_language, format_date
+from app.i18n import N_, _, current_language, format_date, format_number
 from app.services import events, labels
 from app.services.actor import Actor
 from app.services.care import REMINDER_DAYS, CareReminder, CareService
@@ -50,6 +50,10 @@ EVERYONE = "*"  # the staff combo's data for everyone's day (a staff member's is
 HINT_STYLE = "color: #777;"
 MAX_ROWS = 10  # rows a follow-up list shows before it scrolls
 MAX_CARE_ROWS = 12
+
+
+# A manager's view of the whole office can hold thousands of follow-ups: each list shows the first ones.
+LIST_LIMIT = 200
 
 
 class Column(IntEnum):
@@ -440,17 +444,27 @@ class MyDayPage(QWidget):
         staff_id = self.staff_id()
         kept = self.current_follow_up()
         kept_reminder = self.current_reminder()
-        due = self.followups.due(self.actor, staff_id, self.today)
+        due = self.followups.due(self.actor, staff_id, self.today, limit=LIST_LIMIT)
         self._reminders = self.care.reminders(self.actor, staff_id, self.today)
         everyone = staff_id is None
-        for table, section, rows, title, alert in (
-            (self.overdue_table, self.overdue_section, due.overdue, _("Overdue ({n})"), True),
-            (self.today_table, self.today_section, due.today, _("Due today ({n})"), False),
-            (self.week_table, self.week_section, due.this_week, _("This week ({n})"), False),
+        for table, section, rows, total, title, alert in (
+            (
+                self.overdue_table,
+                self.overdue_section,
+                due.overdue,
+                due.overdue_total,
+                _("Overdue ({n})"),
+                True,
+            ),
+            (self.today_table, self.today_section, due.today, due.today_total, _("Due today ({n})"), False),
+            (self.week_table, self.week_section, due.this_week, due.week_total, _("This week ({n})"), False),
         ):
             self._fill_follow_ups(table, rows)
             table.setColumnHidden(Column.OWNER, not everyone)  # one person's day: all theirs
-            section.set_state(title.format(n=len(rows)), alert)
+            text = title.format(n=format_number(total))
+            if total > len(rows):
+                text += " " + _("— the first {shown}").format(shown=format_number(len(rows)))
+            section.set_state(text, alert)
         self._align_columns()
         self._fill_care()
         self.care_section.set_state(

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import _, format_date, format_datetime, format_number
+from app.i18n import _, format_date, format_number
 from app.services.contacts import TIMELINE_KINDS, TimelineEntry, timeline_kind_name
 
 # A light tint per kind, so a long timeline can be scanned by eye; the kind is also written out.
@@ -76,9 +76,12 @@ class TimelineModel(QAbstractTableModel):
         column = Column(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
             if column == Column.WHEN:
-                return format_date(entry.on) if entry.on else format_datetime(entry.at)
+                if entry.on:
+                    return format_date(entry.on)
+                local = entry.at.astimezone()  # the computer's time zone, to the minute
+                return f"{format_date(local.date())} {local:%H:%M}"
             if column == Column.KIND:
-                return timeline_kind_name(entry.kind)
+                return timeline_kind_name(entry.kind, one=True)
             if column == Column.WHAT:
                 return entry.title
             if column == Column.TEXT:
@@ -147,7 +150,7 @@ class TimelineTab(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(Column.TEXT, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((Column.WHEN, 150), (Column.KIND, 90), (Column.WHAT, 220), (Column.WHO, 90)):
+        for column, width in ((Column.WHEN, 165), (Column.KIND, 80), (Column.WHAT, 220), (Column.WHO, 90)):
             self.view.setColumnWidth(column, width)
         self.view.doubleClicked.connect(self._open)
         self.view.activated.connect(self._open)

@@ -339,3 +339,42 @@ def test_a_holiday_greeting_is_logged_for_many_customers_at_once(db):
     assert count == 2
     assert last_contact(db, a) == last_contact(db, b) == at(date(2026, 9, 24))
     assert [log.data.subject for log in contacts.logs(DEFAULT_ACTOR, b)] == ["中秋问候"]
+
+
+def test_a_limited_due_list_still_counts_them_all(db):
+    customer = add_customer(db, "华东机电")
+    service = FollowUpService(db)
+    as_of = date(2026, 6, 10)
+    for days in (-5, -4, -3, 0):
+        service.create(
+            DEFAULT_ACTOR, FollowUpInput(customer, as_of + timedelta(days=days), purpose=f"{days}")
+        )
+    lists = service.due(DEFAULT_ACTOR, None, as_of, limit=2)
+    assert [f.purpose for f in lists.overdue] == ["-5", "-4"]  # the longest overdue first
+    assert (lists.overdue_total, lists.today_total, lists.week_total) == (3, 1, 0)
+
+
+def test_demo_contact_work_is_reproducible_and_consistent(db):
+    from app.services.demo import generate_demo
+    from app.services.demo_contacts import add_contact_work
+
+    today = date(2026, 6, 30)
+    summary = generate_demo(db, DEFAULT_ACTOR, 40, seed=3, today=today)
+    work = add_contact_work(db, DEFAULT_ACTOR, summary.first_code, summary.last_code, seed=3, today=today)
+    assert work.contact_logs > 0 and work.follow_ups > 0
+    with db.session() as session:
+        logs = session.execute(
+            select(ContactLog.customer_id, ContactLog.occurred_at, ContactLog.staff_id)
+        ).all()
+        managers = dict(session.execute(select(Customer.id, Customer.manager_id)).all())
+        last = dict(session.execute(select(Customer.id, Customer.last_contact_at)).all())
+        owners = session.execute(select(FollowUp.customer_id, FollowUp.owner_id, FollowUp.due_on)).all()
+    assert len(logs) == work.contact_logs
+    # Each log by the customer's account manager, within the year before today.
+    assert all(staff == managers[customer] for customer, _at, staff in logs)
+    assert all(today - timedelta(days=366) < at.date() < today for _c, at, _s in logs)
+    newest: dict = {}
+    for customer, at, _staff in logs:
+        newest[customer] = max(at, newest.get(customer, at))
+    assert {c: v for c, v in last.items() if v is not None} == newest
+    assert all(owner == managers[c] and abs((due - today).days) <= 20 for c, owner, due in owners)
