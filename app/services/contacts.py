@@ -31,10 +31,10 @@ from app.services import events, labels
 from app.services.actor import Actor
 from app.services.customers import (
     CustomerService,
-    _concurrency_error,
-    _diff,
-    _log,
+    changed_fields,
+    concurrency_error,
     history_text,
+    log_change,
     staff_name,
 )
 from app.services.errors import NotFoundError, ServiceError, ValidationError
@@ -336,7 +336,7 @@ class ContactService:
     def log(self, actor: Actor, customer_id: uuid.UUID, data: ContactLogInput) -> ContactLogDetail:
         """Record a contact; its next date becomes a follow-up, and a follow-up it completes is done."""
         with self.db.session() as session:
-            customer = CustomerService._live_row(session, customer_id)
+            customer = CustomerService.live_row(session, customer_id)
             clean = clean_log(session, customer_id, data)
             main, *others = clean.staff_ids or (actor.staff_id,)
             row = ContactLog(
@@ -360,7 +360,9 @@ class ContactService:
                     insert(contact_log_staff), [{"contact_log_id": row.id, "staff_id": s} for s in others]
                 )
             what = clean.subject or clean.summary
-            _log(session, actor, customer_id, "contact_log", row.id, "create", [("subject", "", what[:200])])
+            log_change(
+                session, actor, customer_id, "contact_log", row.id, "create", [("subject", "", what[:200])]
+            )
             if clean.completes is not None:
                 self._complete(session, actor, customer_id, clean.completes, row)
             if clean.next_date is not None:
@@ -457,7 +459,7 @@ class ContactService:
         follow_up.contact_log_id = log.id
         follow_up.updated_at = utcnow()
         follow_up.updated_by_id = actor.staff_id
-        _log(
+        log_change(
             session,
             actor,
             customer_id,
@@ -476,8 +478,8 @@ class ContactService:
                 row = self._row(session, log_id)
                 self._check_may_edit(session, actor, row)
                 if row.version != expected_version:
-                    raise _concurrency_error(session, row)
-                CustomerService._live_row(session, row.customer_id)
+                    raise concurrency_error(session, row)
+                CustomerService.live_row(session, row.customer_id)
                 if data.occurred_at is None:
                     data = replace(data, occurred_at=row.occurred_at)
                 clean = clean_log(session, row.customer_id, data)
@@ -485,7 +487,7 @@ class ContactService:
                     (name, *self._person_names(session, old, new))
                     if name == "contact_person_id"
                     else (name, old, new)
-                    for name, old, new in _diff(row, clean, LOGGED_FIELDS)
+                    for name, old, new in changed_fields(row, clean, LOGGED_FIELDS)
                 ]
                 old_staff = [row.staff_id, *self._others(session, row.id)]
                 new_staff = list(clean.staff_ids) or [row.staff_id]
@@ -512,13 +514,13 @@ class ContactService:
                         setattr(row, name, getattr(clean, name))
                     row.updated_at = utcnow()
                     row.updated_by_id = actor.staff_id
-                    _log(session, actor, row.customer_id, "contact_log", row.id, "update", changes)
+                    log_change(session, actor, row.customer_id, "contact_log", row.id, "update", changes)
                     session.flush()
                     refresh_last_contact(session, [row.customer_id])
                 detail = self._details(session, actor, [row])[0]
         except StaleDataError:
             with self.db.session() as session:
-                raise _concurrency_error(session, self._row(session, log_id)) from None
+                raise concurrency_error(session, self._row(session, log_id)) from None
         self._announce(detail.customer_id)
         return detail
 
@@ -529,7 +531,7 @@ class ContactService:
             self._check_may_edit(session, actor, row)
             row.deleted_at = row.updated_at = utcnow()
             row.updated_by_id = actor.staff_id
-            _log(
+            log_change(
                 session,
                 actor,
                 row.customer_id,

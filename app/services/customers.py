@@ -238,7 +238,7 @@ CUSTOMER_TEXT_LIMITS = {
 }
 
 
-def _checked(errors: dict[str, str], name: str, fn, value):
+def checked_field(errors: dict[str, str], name: str, fn, value):
     try:
         return fn(value)
     except ValueError as exc:
@@ -270,14 +270,14 @@ def clean_customer(data: CustomerInput) -> CustomerInput:
             errors[name] = _("{field} is longer than {limit} characters.").format(
                 field=field_label(name), limit=limit
             )
-    values["uscc"] = _checked(errors, "uscc", normalize_uscc, values["uscc"])
-    values["phone"] = _checked(errors, "phone", normalize_phone, values["phone"])
-    values["fax"] = _checked(errors, "fax", normalize_phone, values["fax"])
-    values["email"] = _checked(errors, "email", normalize_email, values["email"])
-    values["registered_capital"] = _checked(
+    values["uscc"] = checked_field(errors, "uscc", normalize_uscc, values["uscc"])
+    values["phone"] = checked_field(errors, "phone", normalize_phone, values["phone"])
+    values["fax"] = checked_field(errors, "fax", normalize_phone, values["fax"])
+    values["email"] = checked_field(errors, "email", normalize_email, values["email"])
+    values["registered_capital"] = checked_field(
         errors, "registered_capital", parse_money, values["registered_capital"]
     )
-    values["annual_revenue"] = _checked(errors, "annual_revenue", parse_money, values["annual_revenue"])
+    values["annual_revenue"] = checked_field(errors, "annual_revenue", parse_money, values["annual_revenue"])
     values["category"] = _check_choice(errors, "category", values["category"], {c.value for c in Category})
     if not values["category"]:
         values["category"] = Category.POTENTIAL.value
@@ -311,9 +311,9 @@ def clean_contact(data: ContactInput) -> ContactInput:
             values[key] = clean_field(key, value)
     if not values["name"]:
         errors["name"] = _("The contact person's name is required.")
-    values["mobile"] = _checked(errors, "mobile", normalize_phone, values["mobile"])
-    values["phone"] = _checked(errors, "phone", normalize_phone, values["phone"])
-    values["email"] = _checked(errors, "email", normalize_email, values["email"])
+    values["mobile"] = checked_field(errors, "mobile", normalize_phone, values["mobile"])
+    values["phone"] = checked_field(errors, "phone", normalize_phone, values["phone"])
+    values["email"] = checked_field(errors, "email", normalize_email, values["email"])
     if values["birthday"] and values["birthday"] > date.today():
         errors["birthday"] = _("{field} is in the future.").format(field=field_label("birthday"))
     if errors:
@@ -329,10 +329,10 @@ def clean_transaction(data: TransactionInput) -> TransactionInput:
             values[key] = clean_field(key, value)
     if values["occurred_on"] is None:
         errors["occurred_on"] = _("The transaction date is required.")
-    values["amount"] = _checked(errors, "amount", parse_money, values["amount"])
+    values["amount"] = checked_field(errors, "amount", parse_money, values["amount"])
     if values["amount"] is None and "amount" not in errors:
         errors["amount"] = _("The amount is required.")
-    values["profit"] = _checked(errors, "profit", parse_money, values["profit"])
+    values["profit"] = checked_field(errors, "profit", parse_money, values["profit"])
     values["payment_method"] = _check_choice(
         errors, "payment_method", values["payment_method"], {p.value for p in PaymentMethod}
     )
@@ -355,7 +355,7 @@ def history_text(value) -> str:
     return str(value)
 
 
-def _log(
+def log_change(
     session: Session,
     actor: Actor,
     customer_id,
@@ -382,7 +382,7 @@ def _log(
         )
 
 
-def _diff(row, data, names) -> list[tuple[str, str, str]]:
+def changed_fields(row, data, names) -> list[tuple[str, str, str]]:
     changes = []
     for name in names:
         old, new = getattr(row, name), getattr(data, name)
@@ -398,7 +398,7 @@ def staff_name(session: Session, staff_id) -> str:
     return session.scalar(select(Staff.name).where(Staff.id == staff_id)) or ""
 
 
-def _concurrency_error(session: Session, row) -> ConcurrencyError:
+def concurrency_error(session: Session, row) -> ConcurrencyError:
     who = staff_name(session, row.updated_by_id)
     return ConcurrencyError(
         _("{who} changed this record at {when}. Reload it to see their changes, then edit again.").format(
@@ -674,7 +674,7 @@ class CustomerService:
         return row
 
     @classmethod
-    def _live_row(cls, session: Session, customer_id: uuid.UUID) -> Customer:
+    def live_row(cls, session: Session, customer_id: uuid.UUID) -> Customer:
         """The customer, to be changed: a deleted file is read-only until it is restored."""
         row = cls._row(session, customer_id)
         if row.deleted_at is not None:
@@ -743,7 +743,7 @@ class CustomerService:
             row.created_by_id = row.updated_by_id = actor.staff_id
             session.add(row)
             session.flush()
-            _log(session, actor, row.id, "customer", row.id, "create")
+            log_change(session, actor, row.id, "customer", row.id, "create")
             self._refresh_search(session, row)
             detail = self._detail(session, row)
         events.publish(events.Change("customer", frozenset({detail.id})))
@@ -758,12 +758,12 @@ class CustomerService:
             with self.db.session() as session:
                 row = self._row(session, customer_id)
                 if row.version != expected_version:
-                    raise _concurrency_error(session, row)  # who deleted or changed it, and when
-                self._live_row(session, customer_id)
+                    raise concurrency_error(session, row)  # who deleted or changed it, and when
+                self.live_row(session, customer_id)
                 if not clean.code:
                     clean = replace(clean, code=row.code)
                 self._check_code_free(session, clean.code, row.id)
-                changes = _diff(row, clean, INPUT_FIELDS)
+                changes = changed_fields(row, clean, INPUT_FIELDS)
                 if not changes:
                     return self._detail(session, row)
                 for name, _old, _new in changes:
@@ -771,12 +771,12 @@ class CustomerService:
                 row.updated_at = utcnow()
                 row.updated_by_id = actor.staff_id
                 session.flush()
-                _log(session, actor, row.id, "customer", row.id, "update", changes)
+                log_change(session, actor, row.id, "customer", row.id, "update", changes)
                 self._refresh_search(session, row)
                 detail = self._detail(session, row)
         except StaleDataError:
             with self.db.session() as session:
-                raise _concurrency_error(session, self._row(session, customer_id)) from None
+                raise concurrency_error(session, self._row(session, customer_id)) from None
         except IntegrityError:
             message = _("Customer code {code} is already used.").format(code=clean.code)
             raise ValidationError({"code": message}) from None
@@ -800,7 +800,7 @@ class CustomerService:
                 row.deleted_at = now if deleted else None
                 row.updated_at = now
                 row.updated_by_id = actor.staff_id
-                _log(session, actor, row.id, "customer", row.id, "delete" if deleted else "restore")
+                log_change(session, actor, row.id, "customer", row.id, "delete" if deleted else "restore")
                 done.append(row.id)
         if done:
             events.publish(events.Change("customer", frozenset(done)))
@@ -906,7 +906,7 @@ class CustomerService:
                 )
                 for other in others:
                     other.is_decision_maker = False
-                    _log(
+                    log_change(
                         session,
                         actor,
                         customer_id,
@@ -925,10 +925,10 @@ class CustomerService:
         """Run `write(session, customer)` as one unit of work on a row inside a customer file."""
         try:
             with self.db.session() as session:
-                result = write(session, self._live_row(session, customer_id))
+                result = write(session, self.live_row(session, customer_id))
         except StaleDataError:
             with self.db.session() as session:
-                raise _concurrency_error(session, self._row(session, customer_id)) from None
+                raise concurrency_error(session, self._row(session, customer_id)) from None
         events.publish(events.Change("customer", frozenset({customer_id})))
         return result
 
@@ -958,7 +958,7 @@ class CustomerService:
             )
             session.add(row)
             session.flush()
-            _log(
+            log_change(
                 session,
                 actor,
                 customer.id,
@@ -972,8 +972,8 @@ class CustomerService:
         if row is None or row.customer_id != customer.id or row.deleted_at is not None:
             raise NotFoundError(gone)
         if expected_version is not None and row.version != expected_version:
-            raise _concurrency_error(session, row)  # whoever last saved this contact or transaction
-        changes = _diff(row, clean, names)
+            raise concurrency_error(session, row)  # whoever last saved this contact or transaction
+        changes = changed_fields(row, clean, names)
         if not changes:
             return row  # OK pressed without an edit: no new version, no empty history line
         label = history_text(getattr(row, summary))
@@ -983,7 +983,7 @@ class CustomerService:
         row.updated_by_id = actor.staff_id
         if prefix_updates:
             changes = [(n, f"{label}: {o}" if n != summary else o, nv) for n, o, nv in changes]
-        _log(session, actor, customer.id, entity, row.id, "update", changes)
+        log_change(session, actor, customer.id, entity, row.id, "update", changes)
         session.flush()
         return row
 
@@ -1020,7 +1020,7 @@ class CustomerService:
             raise NotFoundError(gone)
         row.deleted_at = row.updated_at = utcnow()
         row.updated_by_id = actor.staff_id
-        _log(
+        log_change(
             session,
             actor,
             customer.id,

@@ -16,7 +16,7 @@ from app.models import Customer, CustomerStaff, FollowUp, Staff, utcnow
 from app.models.enums import FollowUpStatus
 from app.services import events
 from app.services.actor import Actor
-from app.services.customers import CustomerService, _concurrency_error, _log, history_text
+from app.services.customers import CustomerService, concurrency_error, history_text, log_change
 from app.services.errors import NotFoundError, ValidationError
 
 # "This week" on My day: the days after today up to a week ahead, whatever weekday today is.
@@ -176,7 +176,7 @@ class FollowUpService:
         if not purpose:
             raise ValidationError({"purpose": _("Write the follow-up's purpose.")})
         with self.db.session() as session:
-            customer = CustomerService._live_row(session, data.customer_id)
+            customer = CustomerService.live_row(session, data.customer_id)
             owner = data.owner_id or customer.manager_id or actor.staff_id
             row = FollowUp(
                 customer_id=customer.id,
@@ -189,7 +189,7 @@ class FollowUpService:
             )
             session.add(row)
             session.flush()
-            _log(
+            log_change(
                 session,
                 actor,
                 customer.id,
@@ -231,7 +231,7 @@ class FollowUpService:
                 if row is None or row.deleted_at is not None:
                     raise NotFoundError(_("This follow-up no longer exists."))
                 if expected_version is not None and row.version != expected_version:
-                    raise _concurrency_error(session, row)
+                    raise concurrency_error(session, row)
                 if row.status != FollowUpStatus.OPEN.value:
                     raise ValidationError({"status": _("This follow-up is already done or cancelled.")})
                 changes = [("reason", "", reason)]
@@ -251,11 +251,11 @@ class FollowUpService:
                 row.updated_at = utcnow()
                 row.updated_by_id = actor.staff_id
                 session.flush()
-                _log(session, actor, row.customer_id, "follow_up", row.id, action, changes)
+                log_change(session, actor, row.customer_id, "follow_up", row.id, action, changes)
                 info = self._info(session, row.id)
         except StaleDataError:
             with self.db.session() as session:
-                raise _concurrency_error(session, session.get(FollowUp, follow_up_id)) from None
+                raise concurrency_error(session, session.get(FollowUp, follow_up_id)) from None
         self._announce(info.customer_id)
         return info
 

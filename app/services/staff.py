@@ -16,7 +16,7 @@ from app.models import ADMIN_STAFF_ID, ChangeLog, Customer, CustomerStaff, Depar
 from app.models.enums import StaffRole
 from app.services import events
 from app.services.actor import Actor
-from app.services.customers import CustomerService, _checked, _log
+from app.services.customers import CustomerService, checked_field, log_change
 from app.services.errors import NotFoundError, ServiceError, ValidationError
 from app.services.validation import clean_text, normalize_email
 
@@ -353,7 +353,7 @@ class StaffService:
         phone = clean_text(data.phone)
         if len(phone) > PHONE_LIMIT:
             errors["phone"] = _("The phone is longer than {limit} characters.").format(limit=PHONE_LIMIT)
-        email = _checked(errors, "email", normalize_email, data.email)
+        email = checked_field(errors, "email", normalize_email, data.email)
         if "email" not in errors and len(email) > EMAIL_LIMIT:
             errors["email"] = _("The e-mail address is longer than {limit} characters.").format(
                 limit=EMAIL_LIMIT
@@ -432,7 +432,7 @@ class StaffService:
         """Make `staff_ids` the customer's additional staff: rows of people not in it are removed,
         new people added. The account manager is never listed twice (passing them changes nothing)."""
         with self.db.session() as session:
-            customer = CustomerService._live_row(session, customer_id)
+            customer = CustomerService.live_row(session, customer_id)
             wanted = list(dict.fromkeys(i for i in staff_ids if i != customer.manager_id))
             current = _additional_rows(session, [customer_id])
             have = {r.staff_id for r in current}
@@ -476,7 +476,7 @@ class StaffService:
                 )
             session.flush()
             new = _names_text(r.name for r in _additional_rows(session, [customer_id]))
-            _log(
+            log_change(
                 session,
                 actor,
                 customer_id,
