@@ -251,35 +251,44 @@ def lapsed(
         w = _watched(session, as_of, staff_id)
         condition = _lapsed_condition(w, as_of, days, per_tier)
         reference = _reference_day(dialect, w).label("reference")
-        columns = [
-            w.c.id,
-            w.c.code,
-            w.c.name,
-            w.c.tier,
-            w.c.category,
-            w.c.manager_id,
-            func.coalesce(Staff.name, ""),
-            w.c.last_contact_at,
-            reference,
-        ]
         past = _in_past(as_of)
-        if past:
-            # The count rides along with the page: the logs are looked up once, not once for each.
-            columns.append(func.count().over().label("total"))
-        page = (
-            select(*columns)
-            .outerjoin(Staff, Staff.id == w.c.manager_id)
+        # The page is chosen by id first and its rows read after: from today on, choosing and counting
+        # read only the customers' watch index (ix_customer_watch), never the wide rows themselves.
+        chosen = (
+            select(w.c.id, w.c.last_contact_at, reference)
             .where(condition)
             .order_by(reference, w.c.code)
             .offset(offset)
             .limit(limit)
         )
-        rows = session.execute(page).all()
-        if past and rows:
-            total = rows[0].total
+        if past:
+            # The count rides along with the page: the logs are looked up once, not once for each.
+            chosen = chosen.add_columns(func.count().over().label("total"))
+        picked = session.execute(chosen).all()
+        if past and picked:
+            total = picked[0].total
         else:  # from today on the count is a quick read of the index; or a page past the end
             total = session.scalar(select(func.count()).select_from(w).where(condition)) or 0
-    return total, [LapsedCustomer(*row[:8], days_without=(as_of - row[8]).days) for row in rows]
+        details = {
+            row[0]: row
+            for row in session.execute(
+                select(
+                    Customer.id,
+                    Customer.code,
+                    Customer.name,
+                    Customer.tier,
+                    Customer.category,
+                    Customer.manager_id,
+                    func.coalesce(Staff.name, ""),
+                )
+                .outerjoin(Staff, Staff.id == Customer.manager_id)
+                .where(Customer.id.in_([p.id for p in picked]))
+            )
+        }
+    return total, [
+        LapsedCustomer(*details[p.id], p.last_contact_at, days_without=(as_of - p.reference).days)
+        for p in picked
+    ]
 
 
 # ---------------------------------------------------------------- key customers with too few staff

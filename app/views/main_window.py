@@ -1,4 +1,4 @@
-"""The main window: menus, shortcuts, the pages (My day, Customers, Tiers), customer files, the status bar."""
+"""The main window: menus, shortcuts, the pages (My day, Customers, Tiers, Service watch), customer files."""
 
 from __future__ import annotations
 
@@ -25,15 +25,18 @@ from app.views import contact_actions, file_choice, import_actions
 from app.views.customer_table_model import EXPORT_KEYS
 from app.views.customer_window import CustomerWindow
 from app.views.customers_page import CustomersPage
+from app.views.handover_wizard import HandoverWizard
 from app.views.holidays_window import HolidaysWindow
 from app.views.import_history import ImportHistoryDialog
 from app.views.import_wizard import ImportWizard
 from app.views.my_day_page import MyDayPage
 from app.views.qt_events import ChangeNotifier
 from app.views.settings import Settings
+from app.views.staff_window import StaffWindow
 from app.views.tasks import Task
 from app.views.tier_rules_editor import TierRulesEditor
 from app.views.tiers_page import TiersPage
+from app.views.watch_page import WatchPage
 
 
 class MainWindow(QMainWindow):
@@ -63,10 +66,18 @@ class MainWindow(QMainWindow):
         self.my_day_page = MyDayPage(db, actor, settings, self)
         self.my_day_page.open_customer.connect(self.open_customer)
         self.my_day_page.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        self.watch_page = WatchPage(db, actor, settings, self)
+        self.watch_page.open_customer.connect(self.open_customer)
+        self.watch_page.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        self.watch_page.reassign_requested.connect(
+            lambda staff_id, ids: self.show_handover(staff_id, customer_ids=ids)
+        )
+        self.staff_window: StaffWindow | None = None
         self.pages = QStackedWidget()
         self.pages.addWidget(self.my_day_page)
         self.pages.addWidget(self.customers_page)
         self.pages.addWidget(self.tiers_page)
+        self.pages.addWidget(self.watch_page)
         self.setCentralWidget(self.pages)
 
         self.status_text = QLabel()
@@ -170,16 +181,19 @@ class MainWindow(QMainWindow):
         self.my_day_action = self._page_action(_("&My day"), "Ctrl+1", self.my_day_page)
         self.customers_action = self._page_action(_("&Customers"), "Ctrl+2", self.customers_page)
         self.tiers_action = self._page_action(_("&Tiers"), "Ctrl+3", self.tiers_page)
+        self.watch_action = self._page_action(_("Service &watch"), "Ctrl+4", self.watch_page)
         self.customers_action.setChecked(True)
         view_menu.addAction(self.my_day_action)
         view_menu.addAction(self.customers_action)
         view_menu.addAction(self.tiers_action)
+        view_menu.addAction(self.watch_action)
         toolbar = QToolBar(_("Pages"), self)
         toolbar.setObjectName("pages_toolbar")  # saveState/restoreState find it by name
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         toolbar.addAction(self.my_day_action)
         toolbar.addAction(self.customers_action)
         toolbar.addAction(self.tiers_action)
+        toolbar.addAction(self.watch_action)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
         view_menu.addAction(toolbar.toggleViewAction())
 
@@ -188,6 +202,12 @@ class MainWindow(QMainWindow):
         contacts_menu.addAction(self.log_action)
         contacts_menu.addSeparator()
         contacts_menu.addAction(self._action(_("&Holidays and greetings…"), None, self.show_holidays))
+
+        staff_menu = bar.addMenu(_("&Staff"))
+        staff_menu.addAction(self._action(_("&Staff and departments…"), None, self.show_staff))
+        staff_menu.addAction(self._action(_("&Handover of customers…"), None, lambda: self.show_handover()))
+        staff_menu.addSeparator()
+        staff_menu.addAction(self.watch_action)
 
         tiers_menu = bar.addMenu(_("&Tiers"))
         tiers_menu.addAction(self._action(_("&Evaluate tiers…"), None, self.show_tiers))
@@ -245,6 +265,7 @@ class MainWindow(QMainWindow):
             self.customers_page.refresh()
         self.tiers_page.on_change(change)
         self.my_day_page.on_change(change)
+        self.watch_page.on_change(change)
         if change.entity in ("tier_evaluation", "tier_rule_set"):
             self.update_due()
 
@@ -257,6 +278,7 @@ class MainWindow(QMainWindow):
             self.my_day_page: (self.my_day_action, _("ClientDesk — My day")),
             self.customers_page: (self.customers_action, _("ClientDesk — Customers")),
             self.tiers_page: (self.tiers_action, _("ClientDesk — Tiers")),
+            self.watch_page: (self.watch_action, _("ClientDesk — Service watch")),
         }
         for shown, (action, title) in titles.items():
             action.setChecked(shown is page)
@@ -284,6 +306,30 @@ class MainWindow(QMainWindow):
 
     def show_holidays(self) -> HolidaysWindow:
         return self.my_day_page.show_holidays()
+
+    def show_staff(self) -> StaffWindow:
+        if self.staff_window is not None:
+            self.staff_window.raise_()
+            self.staff_window.activateWindow()
+            return self.staff_window
+        window = StaffWindow(self.db, self.actor, self)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.destroyed.connect(lambda *_args: setattr(self, "staff_window", None))
+        window.handover_requested.connect(lambda staff_id: self.show_handover(staff_id))
+        self.staff_window = window
+        window.show()
+        return window
+
+    def show_handover(
+        self, staff_id: uuid.UUID | None = None, customer_ids: list[uuid.UUID] | None = None
+    ) -> HandoverWizard:
+        """The handover wizard: a leaver's customers, or chosen customers of one account manager."""
+        wizard = HandoverWizard(
+            self.db, self.actor, self.settings, self, staff_id=staff_id, customer_ids=customer_ids
+        )
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.open()
+        return wizard
 
     def show_tiers(self) -> None:
         self.show_page(self.tiers_page)
@@ -470,6 +516,7 @@ class MainWindow(QMainWindow):
             self.export_task.cancel()
             self.export_task.wait()
         self.tiers_page.shutdown()
+        self.watch_page.shutdown()
         self.settings.set_geometry("main_window", self.saveGeometry())
         self.settings.main_window_state = self.saveState()
         self.customers_page.save_state()

@@ -321,8 +321,10 @@ class MyDayPage(QWidget):
     def _build_care(self) -> QWidget:
         self.care_table = _table("care_table", CARE_HEADERS)
         header = self.care_table.horizontalHeader()
-        header.setSectionResizeMode(CareColumn.DATE, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(CareColumn.PERSON, QHeaderView.ResizeMode.ResizeToContents)
+        # Fitted once after each fill (_fill_care): a column resized to its contents on every
+        # setItem made filling a few thousand reminders take seconds.
+        header.setSectionResizeMode(CareColumn.DATE, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(CareColumn.PERSON, QHeaderView.ResizeMode.Interactive)
         for column in (CareColumn.WHAT, CareColumn.CUSTOMER, CareColumn.GREETING):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.care_table.doubleClicked.connect(lambda _index: self._open_care_customer())
@@ -553,6 +555,8 @@ class MyDayPage(QWidget):
                     font.setBold(True)
                     item.setFont(font)
                 table.setItem(r, column, item)
+        table.resizeColumnToContents(CareColumn.DATE)
+        table.resizeColumnToContents(CareColumn.PERSON)
         table.blockSignals(False)
 
     def _reselect(self, follow_up: FollowUpInfo | None, reminder: CareReminder | None) -> None:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import _, format_date, format_number
+from app.i18n import N_, _, format_date, format_number
 from app.services.contacts import TIMELINE_KINDS, TimelineEntry, timeline_kind_name
 
 # A light tint per kind, so a long timeline can be scanned by eye; the kind is also written out.
@@ -40,11 +40,11 @@ class Column(IntEnum):
 
 
 HEADERS = {
-    Column.WHEN: "When",
-    Column.KIND: "Kind",
-    Column.WHAT: "What",
-    Column.TEXT: "Details",
-    Column.WHO: "Who",
+    Column.WHEN: N_("When"),
+    Column.KIND: N_("Kind"),
+    Column.WHAT: N_("What"),
+    Column.TEXT: N_("Details"),
+    Column.WHO: N_("Who"),
 }
 
 

@@ -22,6 +22,7 @@ from app.services.customers import CustomerInput, CustomerService
 from app.services.followups import FollowUpInput, FollowUpService
 from app.services.staff import StaffService
 from app.views.contact_actions import CustomerPicker
+from app.views.handover_wizard import HandoverWizard
 from app.views.main_window import MainWindow
 from tests.gui.conftest import shown_main_window
 
@@ -196,3 +197,21 @@ def test_choosing_who_works_here_in_settings(qtbot, window, staff):
     on_next_modal(SettingsDialog, lambda dialog: dialog.accept())
     window.show_settings()
     assert chosen == [staff["李娜"]]
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # the offscreen platform's limit
+def test_the_pages_and_the_staff_windows_are_reached_from_the_main_window(qtbot, window, staff):
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    assert window.pages.currentWidget() is window.watch_page
+    assert window.watch_action.isChecked() and window.windowTitle() == "ClientDesk — Service watch"
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.pages.currentWidget() is window.my_day_page
+    staff_window = window.show_staff()
+    qtbot.waitExposed(staff_window)
+    assert window.show_staff() is staff_window  # one window, brought forward
+    # Leave… on someone with customers offers the handover first: the wizard opens for that person.
+    staff_window.handover_requested.emit(staff["张伟"])
+    wizard = next(w for w in window.findChildren(HandoverWizard))
+    qtbot.waitExposed(wizard)
+    wizard.reject()
+    staff_window.close()

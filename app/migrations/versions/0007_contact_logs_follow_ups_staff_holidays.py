@@ -101,7 +101,7 @@ def upgrade() -> None:
         "UPDATE customer SET last_contact_at = (SELECT max(l.occurred_at) FROM contact_log l "
         "WHERE l.customer_id = customer.id AND l.deleted_at IS NULL)"
     )
-    op.create_index('ix_customer_live_last_contact', 'customer', ['last_contact_at'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+    op.create_index('ix_customer_watch', 'customer', ['deleted_at', 'last_contact_at', 'registered_on', 'created_at', 'category', 'tier', 'code', 'manager_id', 'id'], unique=False)
 
     with op.batch_alter_table('staff', schema=None) as batch_op:
         batch_op.add_column(sa.Column('left_on', sa.Date(), nullable=True))
@@ -112,7 +112,7 @@ def downgrade() -> None:
     with op.batch_alter_table('staff', schema=None) as batch_op:
         batch_op.drop_column('left_on')
 
-    op.drop_index('ix_customer_live_last_contact', table_name='customer')
+    op.drop_index('ix_customer_watch', table_name='customer')
     op.drop_column('customer', 'last_contact_at')
 
     with op.batch_alter_table('contact_log', schema=None) as batch_op:
