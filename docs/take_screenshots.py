@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import xlsxwriter
-from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWizard
 
@@ -229,7 +229,8 @@ def prepare_contacts(db) -> tuple:
 
 
 def contact_screens(qt_app: QApplication, window, customer_id, language: str) -> None:
-    """My day, a customer's Timeline tab and the contact log dialog."""
+    """My day, a customer's Timeline tab, the contact log dialog, the service watch, the handover wizard
+    and the staff window."""
     window.show_page(window.my_day_page)
     wait_until(qt_app, lambda: window.my_day_page.overdue_table.rowCount() > 0)
     grab(qt_app, f"my-day-{language}.png")
@@ -246,6 +247,21 @@ def contact_screens(qt_app: QApplication, window, customer_id, language: str) ->
     grab(qt_app, f"contact-log-{language}.png", dialog)
     dialog.close()
     customer.close()
+    window.show_page(window.watch_page)
+    wait_until(qt_app, lambda: window.watch_page.lapsed_model.rowCount() > 0)
+    grab(qt_app, f"service-watch-{language}.png")
+    wizard = window.show_handover(window.actor.staff_id)
+    wizard.setGeometry(100, 50, 1240, 720)
+    wizard.next()
+    offered = wizard.customers_page.recipient_list
+    wizard.customers_page.set_recipients([offered.item(row).data(Qt.ItemDataRole.UserRole) for row in (0, 1)])
+    wizard.customers_page.set_split_mode("revenue")
+    grab(qt_app, f"handover-{language}.png", wizard)
+    wizard.reject()
+    staff = window.show_staff()
+    staff.setGeometry(160, 60, 1000, 620)
+    grab(qt_app, f"staff-{language}.png", staff)
+    staff.close()
     window.show_page(window.customers_page)
 
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.dialogs.form import ERROR_STYLE, ERROR_TEXT, date_format, index_of
+from app.dialogs.form import FieldErrors, date_format, index_of
 from app.i18n import _, format_date
 from app.services import labels
 from app.services.contacts import CadenceProposal, ContactLogInput
@@ -67,7 +67,8 @@ class ContactLogDialog(QDialog):
         heading.setStyleSheet("font-weight: bold; font-size: 14px;")
         layout.addWidget(heading)
         form = QFormLayout()
-        self.errors: dict[str, QLabel] = {}
+        self.field_errors = FieldErrors("contact_error")
+        self.errors = self.field_errors.labels
         self.widgets: dict[str, QWidget] = {}
 
         self.kind = QComboBox()
@@ -150,6 +151,7 @@ class ContactLogDialog(QDialog):
         self.cadence_hint.setWordWrap(True)
         form.addRow("", self.cadence_hint)
         layout.addLayout(form)
+        layout.addWidget(self.field_errors.general)
 
         self.notice = QLabel(read_only_reason)
         self.notice.setObjectName("contact_read_only")
@@ -186,20 +188,7 @@ class ContactLogDialog(QDialog):
         return widget
 
     def _row(self, form: QFormLayout, name: str, label: str, widget: QWidget) -> None:
-        column = QVBoxLayout()
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(1)
-        column.addWidget(widget)
-        error = QLabel()
-        error.setObjectName(f"error_{name}")
-        error.setStyleSheet(ERROR_TEXT)
-        error.setWordWrap(True)
-        error.hide()
-        column.addWidget(error)
-        holder = QWidget()
-        holder.setLayout(column)
-        form.addRow(label, holder)
-        self.errors[name] = error
+        form.addRow(label, self.field_errors.under(name, widget))
         self.widgets[name] = widget
 
     def _set(self, data: ContactLogInput, new: bool, initial_is_blank: bool) -> None:
@@ -269,11 +258,4 @@ class ContactLogDialog(QDialog):
         )
 
     def show_errors(self, errors: dict[str, str]) -> None:
-        for name, label in self.errors.items():
-            message = errors.get(name, "")
-            label.setText(message)
-            label.setVisible(bool(message))
-            self.widgets[name].setStyleSheet(ERROR_STYLE if message else "")
-        first = next((n for n in self.errors if n in errors), None)
-        if first is not None:
-            self.widgets[first].setFocus()
+        self.field_errors.show(errors)

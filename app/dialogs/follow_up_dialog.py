@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.dialogs.form import ERROR_STYLE, ERROR_TEXT, date_format, index_of
+from app.dialogs.form import FieldErrors, date_format, index_of
 from app.i18n import _
 from app.services.customers import StaffMember
 
@@ -42,30 +42,26 @@ class FollowUpDialog(QDialog):
         heading = QLabel(customer)
         heading.setStyleSheet("font-weight: bold;")
         layout.addWidget(heading)
+        self.field_errors = FieldErrors("follow_up_error")
         form = QFormLayout()
         self.due = QDateEdit(QDate(due_on or date.today() + timedelta(days=7)))
         self.due.setObjectName("follow_up_due")
         self.due.setCalendarPopup(True)
         self.due.setDisplayFormat(date_format())
-        form.addRow(_("Due on"), self.due)
+        form.addRow(_("Due on"), self.field_errors.under("due_on", self.due))
         self.owner = QComboBox()
         self.owner.setObjectName("follow_up_owner")
         for member in staff:
             if member.active:
                 self.owner.addItem(member.name, member.id)
         self.owner.setCurrentIndex(max(index_of(self.owner, owner), 0))
-        form.addRow(_("Owner"), self.owner)
+        form.addRow(_("Owner"), self.field_errors.under("owner_id", self.owner))
         self.purpose = QLineEdit()
         self.purpose.setObjectName("follow_up_purpose")
         self.purpose.setPlaceholderText(_("e.g. present the new price list"))
-        form.addRow(_("Purpose"), self.purpose)
-        self.error = QLabel()
-        self.error.setObjectName("follow_up_error")
-        self.error.setStyleSheet(ERROR_TEXT)
-        self.error.setWordWrap(True)
-        self.error.hide()
-        form.addRow("", self.error)
+        form.addRow(_("Purpose"), self.field_errors.under("purpose", self.purpose))
         layout.addLayout(form)
+        layout.addWidget(self.field_errors.general)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -87,7 +83,4 @@ class FollowUpDialog(QDialog):
         return self.purpose.text()
 
     def show_errors(self, errors: dict[str, str]) -> None:
-        message = "\n".join(errors.values())
-        self.error.setText(message)
-        self.error.setVisible(bool(message))
-        self.purpose.setStyleSheet(ERROR_STYLE if "purpose" in errors else "")
+        self.field_errors.show(errors)

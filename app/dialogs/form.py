@@ -35,6 +35,52 @@ def date_format() -> str:
     return "yyyy年M月d日" if current_language() == "zh_CN" else "MMM d, yyyy"
 
 
+class FieldErrors:
+    """A dialog's error messages: a red line under each field (`under` puts the field and its line in
+    one widget for the form) and `general`, a line for what belongs to no field, for the dialog to place.
+
+    `show(errors)` takes a ValidationError's errors: each field's message under it with the field
+    framed red, the rest in `general`, and the focus on the first field named.
+    """
+
+    def __init__(self, general_name: str) -> None:
+        self.labels: dict[str, QLabel] = {}
+        self.widgets: dict[str, QWidget] = {}
+        self.general = self._label(general_name)
+
+    @staticmethod
+    def _label(name: str) -> QLabel:
+        label = QLabel()
+        label.setObjectName(name)
+        label.setStyleSheet(ERROR_TEXT)
+        label.setWordWrap(True)
+        label.hide()
+        return label
+
+    def under(self, name: str, widget: QWidget) -> QWidget:
+        cell = QWidget()
+        box = QVBoxLayout(cell)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        box.addWidget(widget)
+        self.labels[name] = self._label(f"error_{name}")
+        self.widgets[name] = widget
+        box.addWidget(self.labels[name])
+        return cell
+
+    def show(self, errors: dict[str, str]) -> None:
+        for name, label in self.labels.items():
+            label.setText(errors.get(name, ""))
+            label.setVisible(name in errors)
+            self.widgets[name].setStyleSheet(ERROR_STYLE if name in errors else "")
+        others = [message for name, message in errors.items() if name not in self.widgets]
+        self.general.setText("\n".join(others))
+        self.general.setVisible(bool(others))
+        first = next((self.widgets[n] for n in errors if n in self.widgets), None)
+        if first is not None:
+            first.setFocus()
+
+
 def index_of(combo: QComboBox, value) -> int:
     """The item whose data equals `value`, or -1. Qt's findData matches a Python object (a UUID) only
     when it is the very same object, so ids read in another query would never be found."""

@@ -11,14 +11,13 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from app.dialogs.form import ERROR_STYLE, ERROR_TEXT, date_format
+from app.dialogs.form import FieldErrors, date_format
 from app.i18n import _
 from app.services.care import HolidayInfo, HolidayInput
 
@@ -50,22 +49,14 @@ class HolidayDialog(QDialog):
         self.greeting_edit.setTabChangesFocus(True)
         self.greeting_edit.setFixedHeight(96)
         self.greeting_edit.setPlaceholderText(_("The message My day suggests sending, ready to copy"))
-        self.errors: dict[str, QLabel] = {}
-        self._widgets: dict[str, QWidget] = {
-            "name": self.name_edit,
-            "on": self.date_edit,
-            "greeting": self.greeting_edit,
-        }
+        self.field_errors = FieldErrors("holiday_error")
+        self.errors = self.field_errors.labels
+        self.general_error = self.field_errors.general
         form = QFormLayout()
-        form.addRow(_("Holiday name *"), self._with_error("name", self.name_edit))
-        form.addRow(_("Date *"), self._with_error("on", self.date_edit))
-        form.addRow(_("Greeting"), self._with_error("greeting", self.greeting_edit))
+        form.addRow(_("Holiday name *"), self.field_errors.under("name", self.name_edit))
+        form.addRow(_("Date *"), self.field_errors.under("on", self.date_edit))
+        form.addRow(_("Greeting"), self.field_errors.under("greeting", self.greeting_edit))
         layout.addLayout(form)
-        self.general_error = QLabel()
-        self.general_error.setObjectName("holiday_error")
-        self.general_error.setStyleSheet(ERROR_TEXT)
-        self.general_error.setWordWrap(True)
-        self.general_error.hide()
         layout.addWidget(self.general_error)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -80,32 +71,8 @@ class HolidayDialog(QDialog):
         QShortcut(QKeySequence("Ctrl+Enter"), self, activated=self.accept)
         self.name_edit.setFocus()
 
-    def _with_error(self, name: str, widget: QWidget) -> QWidget:
-        cell = QWidget()
-        box = QVBoxLayout(cell)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(2)
-        box.addWidget(widget)
-        label = QLabel()
-        label.setObjectName(f"error_{name}")
-        label.setStyleSheet(ERROR_TEXT)
-        label.setWordWrap(True)
-        label.hide()
-        box.addWidget(label)
-        self.errors[name] = label
-        return cell
-
     def show_errors(self, errors: dict[str, str]) -> None:
-        for name, label in self.errors.items():
-            label.setText(errors.get(name, ""))
-            label.setVisible(name in errors)
-            self._widgets[name].setStyleSheet(ERROR_STYLE if name in errors else "")
-        others = [message for name, message in errors.items() if name not in self._widgets]
-        self.general_error.setText("\n".join(others))
-        self.general_error.setVisible(bool(others))
-        first = next((self._widgets[n] for n in errors if n in self._widgets), None)
-        if first is not None:
-            first.setFocus()
+        self.field_errors.show(errors)
 
     @property
     def value(self) -> HolidayInput:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.dialogs.form import ERROR_STYLE, ERROR_TEXT, date_format
+from app.dialogs.form import FieldErrors, date_format
 from app.i18n import _, format_date
 from app.services.followups import FollowUpInfo
 
@@ -57,18 +57,14 @@ class RescheduleDialog(QDialog):
         self.reason_edit.setObjectName("reschedule_reason")
         self.reason_edit.setMaxLength(REASON_LIMIT)
         self.reason_edit.setPlaceholderText(_("Why it moves (goes into the customer's history)"))
-        self.errors: dict[str, QLabel] = {}
-        self._widgets: dict[str, QWidget] = {"due_on": self.date_edit, "reason": self.reason_edit}
+        self.field_errors = FieldErrors("reschedule_error")
+        self.errors = self.field_errors.labels
+        self.general_error = self.field_errors.general
         form = QFormLayout()
-        form.addRow(_("New date"), self._with_error("due_on", self.date_edit))
-        form.addRow(_("Reason *"), self._with_error("reason", self.reason_edit))
+        form.addRow(_("New date"), self.field_errors.under("due_on", self.date_edit))
+        form.addRow(_("Reason *"), self.field_errors.under("reason", self.reason_edit))
         layout.addLayout(form)
         # An error that names no field here (the follow-up was done meanwhile, say).
-        self.general_error = QLabel()
-        self.general_error.setObjectName("reschedule_error")
-        self.general_error.setStyleSheet(ERROR_TEXT)
-        self.general_error.setWordWrap(True)
-        self.general_error.hide()
         layout.addWidget(self.general_error)
 
         buttons = QDialogButtonBox(
@@ -80,32 +76,8 @@ class RescheduleDialog(QDialog):
         layout.addWidget(buttons)
         self.reason_edit.setFocus()
 
-    def _with_error(self, name: str, widget: QWidget) -> QWidget:
-        cell = QWidget()
-        box = QVBoxLayout(cell)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(2)
-        box.addWidget(widget)
-        label = QLabel()
-        label.setObjectName(f"error_{name}")
-        label.setStyleSheet(ERROR_TEXT)
-        label.setWordWrap(True)
-        label.hide()
-        box.addWidget(label)
-        self.errors[name] = label
-        return cell
-
     def show_errors(self, errors: dict[str, str]) -> None:
-        for name, label in self.errors.items():
-            label.setText(errors.get(name, ""))
-            label.setVisible(name in errors)
-            self._widgets[name].setStyleSheet(ERROR_STYLE if name in errors else "")
-        others = [message for name, message in errors.items() if name not in self._widgets]
-        self.general_error.setText("\n".join(others))
-        self.general_error.setVisible(bool(others))
-        first = next((self._widgets[n] for n in errors if n in self._widgets), None)
-        if first is not None:
-            first.setFocus()
+        self.field_errors.show(errors)
 
     @property
     def due_on(self) -> date:

@@ -7,13 +7,12 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from app.dialogs.form import ERROR_STYLE, ERROR_TEXT, index_of
+from app.dialogs.form import FieldErrors, index_of
 from app.i18n import _
 from app.services import labels
 from app.services.staff import EMAIL_LIMIT, NAME_LIMIT, PHONE_LIMIT, DepartmentInfo, StaffInfo, StaffInput
@@ -58,26 +57,16 @@ class StaffDialog(QDialog):
         self.email_edit.setObjectName("staff_email")
         self.email_edit.setMaxLength(EMAIL_LIMIT)
 
-        self.errors: dict[str, QLabel] = {}
         # Keyed by StaffInput's field names, as ValidationError names them.
-        self._widgets: dict[str, QWidget] = {
-            "name": self.name_edit,
-            "department_id": self.department_combo,
-            "role": self.role_combo,
-            "phone": self.phone_edit,
-            "email": self.email_edit,
-        }
+        self.field_errors = FieldErrors("staff_error")
+        self.errors = self.field_errors.labels
+        self.general_error = self.field_errors.general
         form = QFormLayout()
-        form.addRow(_("Name *"), self._with_error("name", self.name_edit))
-        form.addRow(_("Department"), self._with_error("department_id", self.department_combo))
-        form.addRow(_("Role"), self._with_error("role", self.role_combo))
-        form.addRow(_("Phone"), self._with_error("phone", self.phone_edit))
-        form.addRow(_("E-mail"), self._with_error("email", self.email_edit))
-        self.general_error = QLabel()
-        self.general_error.setObjectName("staff_error")
-        self.general_error.setStyleSheet(ERROR_TEXT)
-        self.general_error.setWordWrap(True)
-        self.general_error.hide()
+        form.addRow(_("Name *"), self.field_errors.under("name", self.name_edit))
+        form.addRow(_("Department"), self.field_errors.under("department_id", self.department_combo))
+        form.addRow(_("Role"), self.field_errors.under("role", self.role_combo))
+        form.addRow(_("Phone"), self.field_errors.under("phone", self.phone_edit))
+        form.addRow(_("E-mail"), self.field_errors.under("email", self.email_edit))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -89,32 +78,8 @@ class StaffDialog(QDialog):
         layout.addWidget(self.buttons)
         self.name_edit.setFocus()
 
-    def _with_error(self, name: str, widget: QWidget) -> QWidget:
-        cell = QWidget()
-        box = QVBoxLayout(cell)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(2)
-        box.addWidget(widget)
-        label = QLabel()
-        label.setObjectName(f"error_{name}")
-        label.setStyleSheet(ERROR_TEXT)
-        label.setWordWrap(True)
-        label.hide()
-        box.addWidget(label)
-        self.errors[name] = label
-        return cell
-
     def show_errors(self, errors: dict[str, str]) -> None:
-        for name, label in self.errors.items():
-            label.setText(errors.get(name, ""))
-            label.setVisible(name in errors)
-            self._widgets[name].setStyleSheet(ERROR_STYLE if name in errors else "")
-        others = [message for name, message in errors.items() if name not in self._widgets]
-        self.general_error.setText("\n".join(others))
-        self.general_error.setVisible(bool(others))
-        first = next((self._widgets[n] for n in errors if n in self._widgets), None)
-        if first is not None:
-            first.setFocus()
+        self.field_errors.show(errors)
 
     @property
     def value(self) -> StaffInput:

@@ -50,7 +50,7 @@ TEXT_LIMITS = {"subject": 200}
 # Timeline kinds, in the order the filter offers them: the filter's name and one entry's.
 TIMELINE_KINDS = ("contact", "follow_up", "transaction", "tier", "complaint", "change")
 TIMELINE_KIND_NAMES = {
-    "contact": (N_("Contact logs"), N_("Contact")),
+    "contact": (N_("Contact logs"), N_("Contact log")),
     "follow_up": (N_("Follow-ups"), N_("Follow-up")),
     "transaction": (N_("Transactions"), N_("Sale")),
     "tier": (N_("Tier changes"), N_("Tier")),

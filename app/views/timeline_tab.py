@@ -85,7 +85,7 @@ class TimelineModel(QAbstractTableModel):
             if column == Column.WHAT:
                 return entry.title
             if column == Column.TEXT:
-                return "; ".join(x for x in (entry.text, *entry.details) if x)
+                return "  ·  ".join(x for x in (entry.text, *entry.details) if x)
             return entry.who
         if role == Qt.ItemDataRole.ToolTipRole and column in (Column.WHAT, Column.TEXT):
             return "\n".join(x for x in (entry.title, entry.text, *entry.details) if x)

@@ -12,6 +12,7 @@ from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from app.dialogs.contact_log_dialog import ContactLogDialog
+from app.dialogs.follow_up_dialog import FollowUpDialog
 from app.dialogs.form import index_of
 from app.dialogs.settings_dialog import SettingsDialog
 from app.dialogs.staff_picker_dialog import StaffPickerDialog
@@ -215,3 +216,28 @@ def test_the_pages_and_the_staff_windows_are_reached_from_the_main_window(qtbot,
     qtbot.waitExposed(wizard)
     wizard.reject()
     staff_window.close()
+
+
+def test_planning_a_follow_up_needs_its_purpose(qtbot, window, sqlite_db, customer, staff):
+    editor = window.open_customer(customer)
+    qtbot.waitExposed(editor)
+    rounds: list[str] = []
+
+    def fill(dialog: FollowUpDialog) -> None:
+        assert dialog.owner.currentData() == staff["张伟"]  # the account manager, by default
+        if not rounds:
+            rounds.append("empty")
+            dialog.accept()  # no purpose: refused, the dialog comes back with the message
+            QTimer.singleShot(0, lambda: fill(dialog))
+            return
+        assert "purpose" in dialog.errors["purpose"].text()
+        dialog.purpose.setText("送新价目表")
+        dialog.due.setDate(QDate(date.today() + timedelta(days=3)))
+        rounds.append("filled")
+        dialog.accept()
+
+    on_next_modal(FollowUpDialog, fill)
+    qtbot.mouseClick(editor.timeline.plan_button, Qt.MouseButton.LeftButton)
+    assert rounds == ["empty", "filled"]
+    [planned] = FollowUpService(sqlite_db).for_customer(DEFAULT_ACTOR, customer)
+    assert (planned.purpose, planned.due_on, planned.owner) == ("送新价目表", date.today() + timedelta(days=3), "张伟")

@@ -4,17 +4,14 @@ the staff window's add, leave and department refusal."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QInputDialog,
     QMessageBox,
@@ -38,6 +35,7 @@ from app.views.handover_wizard import (
 )
 from app.views.settings import Settings
 from app.views.staff_window import StaffColumn, StaffWindow
+from tests.gui.conftest import on_modal
 
 ME = DEFAULT_ACTOR
 TODAY = date.today()
@@ -104,27 +102,6 @@ def recipients_shown(wizard: HandoverWizard) -> dict[str, str]:
     return {
         model.index(r, Column.CODE).data(): model.index(r, Column.TO).data() for r in range(model.rowCount())
     }
-
-
-def on_modal(kind: type, act: Callable[[QDialog], None]) -> None:
-    """Run `act(dialog)` once a modal dialog of this kind shows; whatever else shows is closed."""
-    tries = [0]
-
-    def attempt() -> None:
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, kind) and dialog.isVisible():
-            try:
-                act(dialog)
-            finally:
-                if dialog.isVisible():
-                    dialog.reject()
-        elif dialog is not None and dialog.isVisible():
-            dialog.close()
-        elif tries[0] < 500:
-            tries[0] += 1
-            QTimer.singleShot(10, attempt)
-
-    QTimer.singleShot(0, attempt)
 
 
 def test_the_situation_and_a_handover_by_revenue(qtbot, office, tmp_path, qtmodeltester):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
-from PySide6.QtCore import QDate, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMessageBox
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
 from app.dialogs.contact_log_dialog import ContactLogDialog
 from app.dialogs.holiday_dialog import HolidayDialog
@@ -23,6 +22,7 @@ from app.services.staff import StaffInput, StaffService
 from app.views.holidays_window import HolidaysWindow
 from app.views.my_day_page import CareColumn, Column, MyDayPage
 from app.views.settings import Settings
+from tests.gui.conftest import on_modal
 
 TODAY = date.today()
 ME = DEFAULT_ACTOR
@@ -104,30 +104,6 @@ def care_row(page: MyDayPage, what: str) -> int:
     texts = care_whats(page)
     assert what in texts, texts
     return texts.index(what)
-
-
-def on_modal(kind: type, act: Callable[[QDialog], None]) -> None:
-    """Run `act(dialog)` once a modal dialog of this kind shows (exec() blocks the test meanwhile).
-
-    Whatever else shows instead (a warning, say) is closed, and a failing `act` rejects the dialog, so
-    a mistake fails the test rather than hanging it."""
-    tries = [0]
-
-    def attempt() -> None:
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, kind) and dialog.isVisible():
-            try:
-                act(dialog)
-            finally:
-                if dialog.isVisible():
-                    dialog.reject()
-        elif dialog is not None and dialog.isVisible():
-            dialog.close()
-        elif tries[0] < 500:
-            tries[0] += 1
-            QTimer.singleShot(10, attempt)
-
-    QTimer.singleShot(0, attempt)
 
 
 def test_the_due_lists(qtbot, page, data):

@@ -4,14 +4,13 @@ the account managers' figures read in the background, the watch days, and reload
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from app.dialogs.watch_days_dialog import WatchDaysDialog
 from app.services import watch
@@ -23,6 +22,7 @@ from app.services.followups import FollowUpInput, FollowUpService
 from app.services.staff import StaffInput, StaffService
 from app.views.settings import Settings
 from app.views.watch_page import OVERVIEW_TAB, UNDERSTAFFED_TAB, WatchPage
+from tests.gui.conftest import on_modal
 
 ME = DEFAULT_ACTOR
 TODAY = date.today()
@@ -104,27 +104,6 @@ def page(qtbot, office, tmp_path):
 def column(table, col: int) -> list[str]:
     model = table.model()
     return [model.index(r, col).data() for r in range(model.rowCount())]
-
-
-def on_modal(kind: type, act: Callable[[QDialog], None]) -> None:
-    """Run `act(dialog)` once a modal dialog of this kind shows; whatever else shows is closed."""
-    tries = [0]
-
-    def attempt() -> None:
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, kind) and dialog.isVisible():
-            try:
-                act(dialog)
-            finally:
-                if dialog.isVisible():
-                    dialog.reject()
-        elif dialog is not None and dialog.isVisible():
-            dialog.close()
-        elif tries[0] < 500:
-            tries[0] += 1
-            QTimer.singleShot(10, attempt)
-
-    QTimer.singleShot(0, attempt)
 
 
 def test_customers_without_contact(qtbot, page, office):
