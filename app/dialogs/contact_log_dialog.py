@@ -68,7 +68,6 @@ class ContactLogDialog(QDialog):
         layout.addWidget(heading)
         form = QFormLayout()
         self.field_errors = FieldErrors("contact_error")
-        self.errors = self.field_errors.labels
         self.widgets: dict[str, QWidget] = {}
 
         self.kind = QComboBox()

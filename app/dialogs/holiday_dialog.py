@@ -50,14 +50,12 @@ class HolidayDialog(QDialog):
         self.greeting_edit.setFixedHeight(96)
         self.greeting_edit.setPlaceholderText(_("The message My day suggests sending, ready to copy"))
         self.field_errors = FieldErrors("holiday_error")
-        self.errors = self.field_errors.labels
-        self.general_error = self.field_errors.general
         form = QFormLayout()
         form.addRow(_("Holiday name *"), self.field_errors.under("name", self.name_edit))
         form.addRow(_("Date *"), self.field_errors.under("on", self.date_edit))
         form.addRow(_("Greeting"), self.field_errors.under("greeting", self.greeting_edit))
         layout.addLayout(form)
-        layout.addWidget(self.general_error)
+        layout.addWidget(self.field_errors.general)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )

@@ -58,14 +58,12 @@ class RescheduleDialog(QDialog):
         self.reason_edit.setMaxLength(REASON_LIMIT)
         self.reason_edit.setPlaceholderText(_("Why it moves (goes into the customer's history)"))
         self.field_errors = FieldErrors("reschedule_error")
-        self.errors = self.field_errors.labels
-        self.general_error = self.field_errors.general
         form = QFormLayout()
         form.addRow(_("New date"), self.field_errors.under("due_on", self.date_edit))
         form.addRow(_("Reason *"), self.field_errors.under("reason", self.reason_edit))
         layout.addLayout(form)
         # An error that names no field here (the follow-up was done meanwhile, say).
-        layout.addWidget(self.general_error)
+        layout.addWidget(self.field_errors.general)
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

@@ -59,8 +59,6 @@ class StaffDialog(QDialog):
 
         # Keyed by StaffInput's field names, as ValidationError names them.
         self.field_errors = FieldErrors("staff_error")
-        self.errors = self.field_errors.labels
-        self.general_error = self.field_errors.general
         form = QFormLayout()
         form.addRow(_("Name *"), self.field_errors.under("name", self.name_edit))
         form.addRow(_("Department"), self.field_errors.under("department_id", self.department_combo))
@@ -74,7 +72,7 @@ class StaffDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.general_error)
+        layout.addWidget(self.field_errors.general)
         layout.addWidget(self.buttons)
         self.name_edit.setFocus()
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.dialogs.form import ERROR_STYLE, ERROR_TEXT
+from app.dialogs.form import FieldErrors
 from app.i18n import _
 from app.services.watch import DEFAULT_WATCH_DAYS, MAX_WATCH_DAYS
 
@@ -34,7 +34,7 @@ class WatchDaysDialog(QDialog):
         )
         intro.setWordWrap(True)
         self.spins: dict[str, QSpinBox] = {}
-        self.errors: dict[str, QLabel] = {}
+        self.field_errors = FieldErrors("watch_days_error")
         form = QFormLayout()
         for key, name in tiers:
             spin = QSpinBox()
@@ -42,23 +42,8 @@ class WatchDaysDialog(QDialog):
             spin.setRange(1, MAX_WATCH_DAYS)
             spin.setSuffix(_(" days"))
             spin.setValue(days.get(key, DEFAULT_WATCH_DAYS))
-            error = QLabel()
-            error.setStyleSheet(ERROR_TEXT)
-            error.setWordWrap(True)
-            error.hide()
-            cell = QWidget()
-            box = QVBoxLayout(cell)
-            box.setContentsMargins(0, 0, 0, 0)
-            box.setSpacing(2)
-            box.addWidget(spin)
-            box.addWidget(error)
-            form.addRow(name, cell)
+            form.addRow(name, self.field_errors.under(key, spin))
             self.spins[key] = spin
-            self.errors[key] = error
-        self.general_error = QLabel()
-        self.general_error.setStyleSheet(ERROR_TEXT)
-        self.general_error.setWordWrap(True)
-        self.general_error.hide()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -67,19 +52,13 @@ class WatchDaysDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
-        layout.addWidget(self.general_error)
+        layout.addWidget(self.field_errors.general)
         layout.addWidget(buttons)
         if self.spins:
             next(iter(self.spins.values())).setFocus()
 
     def show_errors(self, errors: dict[str, str]) -> None:
-        for key, label in self.errors.items():
-            label.setText(errors.get(key, ""))
-            label.setVisible(key in errors)
-            self.spins[key].setStyleSheet(ERROR_STYLE if key in errors else "")
-        others = [message for key, message in errors.items() if key not in self.spins]
-        self.general_error.setText("\n".join(others))
-        self.general_error.setVisible(bool(others))
+        self.field_errors.show(errors)
 
     @property
     def value(self) -> dict[str, int]:

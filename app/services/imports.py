@@ -47,6 +47,7 @@ from app.services import events, search
 from app.services import import_columns as columns
 from app.services import import_values as values
 from app.services.actor import Actor
+from app.services.contacts import refresh_last_contact
 from app.services.customers import (
     CODE_COUNTER,
     CODE_DIGITS,
@@ -1458,6 +1459,7 @@ class _Writer:
             }
 
         self._write_children(new, dupes, ContactLog, "contact_log", make)
+        refresh_last_contact(self.session, sorted(self.touched_customers))
 
     def record_issues(self) -> None:
         rows = [
@@ -1538,9 +1540,10 @@ class _Undo:
                 self._remove(item, ours)
         for item in (i for i in items if i.action == "update"):
             self._restore(item)
-        refresh_customer_search(
-            self.session, sorted(c for c in self.touched if self.session.get(Customer, c))
-        )
+        remaining = sorted(c for c in self.touched if self.session.get(Customer, c))
+        refresh_customer_search(self.session, remaining)
+        # The service watch reads each customer's newest contact from the customer row.
+        refresh_last_contact(self.session, remaining)
         return UndoSummary(self.removed, self.restored, self.kept), self.touched
 
     def _describe(self, row) -> str:

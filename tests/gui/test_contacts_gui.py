@@ -4,12 +4,12 @@ additional staff and who works at this computer (pytest-qt, real widgets over a 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
-from PySide6.QtCore import QDate, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QDialogButtonBox
 
 from app.dialogs.contact_log_dialog import ContactLogDialog
 from app.dialogs.follow_up_dialog import FollowUpDialog
@@ -25,7 +25,7 @@ from app.services.staff import StaffService
 from app.views.contact_actions import CustomerPicker
 from app.views.handover_wizard import HandoverWizard
 from app.views.main_window import MainWindow
-from tests.gui.conftest import shown_main_window
+from tests.gui.conftest import on_modal, shown_main_window
 
 
 @pytest.fixture
@@ -50,22 +50,6 @@ def window(qtbot, sqlite_db, customer, tmp_path) -> Iterator[MainWindow]:
     yield from shown_main_window(qtbot, sqlite_db, tmp_path)
 
 
-def on_next_modal(kind: type, work: Callable) -> list:
-    """Let `work` drive the next modal dialog of `kind` (it accepts or rejects it)."""
-    seen: list = []
-
-    def attempt() -> None:
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, kind):
-            seen.append(dialog)
-            work(dialog)
-        else:
-            QTimer.singleShot(20, attempt)
-
-    QTimer.singleShot(0, attempt)
-    return seen
-
-
 def test_logging_a_contact_from_the_timeline_plans_the_next_by_the_tier_cadence(
     qtbot, window, sqlite_db, customer
 ):
@@ -84,9 +68,8 @@ def test_logging_a_contact_from_the_timeline_plans_the_next_by_the_tier_cadence(
         dialog.next_step.setText("寄送报价单")
         dialog.accept()
 
-    seen = on_next_modal(ContactLogDialog, fill)
+    on_modal(ContactLogDialog, fill)
     qtbot.mouseClick(editor.timeline.log_button, Qt.MouseButton.LeftButton)
-    assert seen
     [follow_up] = FollowUpService(sqlite_db).for_customer(DEFAULT_ACTOR, customer)
     assert (follow_up.due_on, follow_up.purpose) == (date.today() + timedelta(days=60), "寄送报价单")
     model = editor.timeline.model
@@ -103,28 +86,23 @@ def test_logging_a_contact_from_the_timeline_plans_the_next_by_the_tier_cadence(
 def test_a_refused_contact_keeps_what_was_typed_and_names_the_field(qtbot, window, sqlite_db, customer):
     editor = window.open_customer(customer)
     qtbot.waitExposed(editor)
-    rounds: list[str] = []
+    checked: list[bool] = []
 
     def fill(dialog: ContactLogDialog) -> None:
-        if not rounds:
-            dialog.outcome.setPlainText("客户满意")  # but neither subject nor summary
-            rounds.append("first")
-            dialog.accept()
-            QTimer.singleShot(0, lambda: check(dialog))
-        else:
-            dialog.reject()
+        dialog.outcome.setPlainText("客户满意")  # but neither subject nor summary
+        on_modal(ContactLogDialog, check)  # refused: the dialog comes back with the message
+        dialog.accept()
 
     def check(dialog: ContactLogDialog) -> None:
-        assert dialog.isVisible()
-        assert dialog.errors["summary"].isVisible()
-        assert "subject or a summary" in dialog.errors["summary"].text()
+        assert dialog.field_errors.labels["summary"].isVisible()
+        assert "subject or a summary" in dialog.field_errors.labels["summary"].text()
         assert dialog.outcome.toPlainText() == "客户满意"
-        rounds.append("checked")
+        checked.append(True)
         dialog.reject()
 
-    on_next_modal(ContactLogDialog, fill)
+    on_modal(ContactLogDialog, fill)
     editor.log_action.trigger()
-    assert rounds == ["first", "checked"]
+    assert checked == [True]
     assert ContactService(sqlite_db).logs(DEFAULT_ACTOR, customer) == []
 
 
@@ -140,7 +118,7 @@ def test_the_contact_completes_the_follow_up_it_answers(qtbot, window, sqlite_db
         dialog.plan_next.setChecked(False)
         dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
 
-    on_next_modal(ContactLogDialog, fill)
+    on_modal(ContactLogDialog, fill)
     editor.log_action.trigger()
     assert follow_ups.for_customer(DEFAULT_ACTOR, customer) == []
     [log] = ContactService(sqlite_db).logs(DEFAULT_ACTOR, customer)
@@ -153,14 +131,14 @@ def test_ctrl_l_asks_which_customer_then_logs(qtbot, window, sqlite_db, customer
     def pick(picker: CustomerPicker) -> None:
         picker.search.setText("华东")
         qtbot.waitUntil(lambda: picker.results.count() == 1)
-        on_next_modal(ContactLogDialog, log)
+        on_modal(ContactLogDialog, log)
         picker.accept()
 
     def log(dialog: ContactLogDialog) -> None:
         dialog.summary.setPlainText("电话问候")
         dialog.accept()
 
-    on_next_modal(CustomerPicker, pick)
+    on_modal(CustomerPicker, pick)
     qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: len(ContactService(sqlite_db).logs(DEFAULT_ACTOR, customer)) == 1)
 
@@ -177,7 +155,7 @@ def test_additional_staff_are_chosen_on_the_basic_tab(qtbot, window, sqlite_db, 
         dialog.list.item(row).setCheckState(Qt.CheckState.Checked)
         dialog.accept()
 
-    on_next_modal(StaffPickerDialog, choose)
+    on_modal(StaffPickerDialog, choose)
     qtbot.mouseClick(editor.change_staff_button, Qt.MouseButton.LeftButton)
     assert [s.name for s in StaffService(sqlite_db).customer_staff(DEFAULT_ACTOR, customer)] == ["李娜"]
     qtbot.waitUntil(lambda: editor.additional_staff.text() == "李娜")
@@ -191,11 +169,11 @@ def test_choosing_who_works_here_in_settings(qtbot, window, staff):
         dialog.staff_combo.setCurrentIndex(index_of(dialog.staff_combo, staff["李娜"]))
         dialog.accept()
 
-    on_next_modal(SettingsDialog, choose)
+    on_modal(SettingsDialog, choose)
     window.show_settings()
     assert chosen == [staff["李娜"]]
     # OK without a change keeps the same person (the administrator here).
-    on_next_modal(SettingsDialog, lambda dialog: dialog.accept())
+    on_modal(SettingsDialog, lambda dialog: dialog.accept())
     window.show_settings()
     assert chosen == [staff["李娜"]]
 
@@ -221,23 +199,26 @@ def test_the_pages_and_the_staff_windows_are_reached_from_the_main_window(qtbot,
 def test_planning_a_follow_up_needs_its_purpose(qtbot, window, sqlite_db, customer, staff):
     editor = window.open_customer(customer)
     qtbot.waitExposed(editor)
-    rounds: list[str] = []
+    filled: list[bool] = []
 
-    def fill(dialog: FollowUpDialog) -> None:
+    def empty(dialog: FollowUpDialog) -> None:
         assert dialog.owner.currentData() == staff["张伟"]  # the account manager, by default
-        if not rounds:
-            rounds.append("empty")
-            dialog.accept()  # no purpose: refused, the dialog comes back with the message
-            QTimer.singleShot(0, lambda: fill(dialog))
-            return
-        assert "purpose" in dialog.errors["purpose"].text()
-        dialog.purpose.setText("送新价目表")
-        dialog.due.setDate(QDate(date.today() + timedelta(days=3)))
-        rounds.append("filled")
+        on_modal(FollowUpDialog, fill)  # no purpose: refused, the dialog comes back with the message
         dialog.accept()
 
-    on_next_modal(FollowUpDialog, fill)
+    def fill(dialog: FollowUpDialog) -> None:
+        assert "purpose" in dialog.field_errors.labels["purpose"].text()
+        dialog.purpose.setText("送新价目表")
+        dialog.due.setDate(QDate(date.today() + timedelta(days=3)))
+        filled.append(True)
+        dialog.accept()
+
+    on_modal(FollowUpDialog, empty)
     qtbot.mouseClick(editor.timeline.plan_button, Qt.MouseButton.LeftButton)
-    assert rounds == ["empty", "filled"]
+    assert filled == [True]
     [planned] = FollowUpService(sqlite_db).for_customer(DEFAULT_ACTOR, customer)
-    assert (planned.purpose, planned.due_on, planned.owner) == ("送新价目表", date.today() + timedelta(days=3), "张伟")
+    assert (planned.purpose, planned.due_on, planned.owner) == (
+        "送新价目表",
+        date.today() + timedelta(days=3),
+        "张伟",
+    )

@@ -329,8 +329,8 @@ def test_staff_window_add_with_a_validation_error(qtbot, office):
         dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
 
     def with_name(dialog: StaffDialog) -> None:
-        seen["error"] = dialog.errors["name"].text()
-        seen["shown"] = not dialog.errors["name"].isHidden()
+        seen["error"] = dialog.field_errors.labels["name"].text()
+        seen["shown"] = not dialog.field_errors.labels["name"].isHidden()
         seen["phone"] = dialog.phone_edit.text()  # nothing typed is lost
         dialog.name_edit.setText("陈静")
         dialog.accept()

@@ -225,8 +225,8 @@ def test_reschedule_needs_a_reason(qtbot, page, data, sqlite_db, messages):
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
 
     def cancel_after_error(dialog: RescheduleDialog) -> None:
-        seen["error"] = dialog.errors["reason"].text()
-        seen["shown"] = not dialog.errors["reason"].isHidden()
+        seen["error"] = dialog.field_errors.labels["reason"].text()
+        seen["shown"] = not dialog.field_errors.labels["reason"].isHidden()
         seen["date"] = dialog.due_on  # nothing typed is lost
         dialog.reject()
 
@@ -352,7 +352,7 @@ def test_holidays_window(qtbot, sqlite_db, monkeypatch):
         dialog.accept()
 
     def with_name(dialog: HolidayDialog) -> None:
-        seen["error"] = dialog.errors["name"].text()
+        seen["error"] = dialog.field_errors.labels["name"].text()
         seen["greeting"] = dialog.greeting_edit.toPlainText()
         dialog.name_edit.setText("Company Day")
         dialog.accept()

@@ -987,6 +987,24 @@ def test_the_same_contact_log_imported_twice_is_a_duplicate(imports, db, three, 
     assert count(db, ContactLog) == 2
 
 
+def test_imported_contact_logs_count_as_the_customers_last_contact_until_undone(imports, db, three, tmp_path):
+    path = write_csv(
+        tmp_path / "logs.csv",
+        [
+            "客户名称,联系时间,方式,内容",
+            "北京华信科技有限公司,2019-03-05 14:30,拜访,询价",
+            "北京华信科技有限公司,2019-03-06 09:00,电话,回访",
+        ],
+    )
+    summary = run(imports, path, kind="contact-logs")
+    with db.session() as session:
+        last = session.get(Customer, three[0].id).last_contact_at
+        assert last.astimezone().replace(tzinfo=None) == datetime(2019, 3, 6, 9, 0)  # the newer of the two
+    imports.undo(DEFAULT_ACTOR, summary.batch)
+    with db.session() as session:
+        assert session.get(Customer, three[0].id).last_contact_at is None
+
+
 def test_contact_persons_updated_and_the_update_undone(imports, customers, three, tmp_path):
     first = write_xlsx(
         tmp_path / "c1.xlsx", [["客户名称", "姓名", "职务"], ["北京华信科技有限公司", "张伟", "经理"]]
