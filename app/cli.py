@@ -94,7 +94,7 @@ def customer_id_by_code(db: Database, code: str) -> uuid.UUID:
     return CustomerService(db).get_by_code(DEFAULT_ACTOR, code.strip()).id
 
 
-def _json_value(value: Any) -> Any:
+def json_value(value: Any) -> Any:
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     if isinstance(value, Decimal):
@@ -118,18 +118,18 @@ def row_json(row: CustomerRow) -> dict[str, Any]:
         "phone": row.phone,
         "email": row.email,
         "uscc": row.uscc,
-        "founded": _json_value(row.founded),
+        "founded": json_value(row.founded),
         "manager": row.manager,
-        "updated_at": _json_value(row.updated_at),
+        "updated_at": json_value(row.updated_at),
     }
 
 
 def _fields_json(data, kind) -> dict[str, Any]:
-    return {f.name: _json_value(getattr(data, f.name)) for f in fields(kind)}
+    return {f.name: json_value(getattr(data, f.name)) for f in fields(kind)}
 
 
 def detail_json(detail: CustomerDetail, contacts, transactions) -> dict[str, Any]:
-    data = {name: _json_value(getattr(detail.data, name)) for name in INPUT_FIELDS}
+    data = {name: json_value(getattr(detail.data, name)) for name in INPUT_FIELDS}
     data.update(
         {
             "id": str(detail.id),
@@ -137,10 +137,10 @@ def detail_json(detail: CustomerDetail, contacts, transactions) -> dict[str, Any
             "department": detail.department_name,
             "cooperation_years": detail.cooperation_years,
             "version": detail.version,
-            "created_at": _json_value(detail.created_at),
-            "updated_at": _json_value(detail.updated_at),
+            "created_at": json_value(detail.created_at),
+            "updated_at": json_value(detail.updated_at),
             "updated_by": detail.updated_by,
-            "deleted_at": _json_value(detail.deleted_at),
+            "deleted_at": json_value(detail.deleted_at),
             "contacts": [{"id": str(c.id), **_fields_json(c.data, ContactInput)} for c in contacts],
             "transactions": [
                 {"id": str(t.id), **_fields_json(t.data, TransactionInput)} for t in transactions

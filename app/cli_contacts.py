@@ -6,12 +6,12 @@ import argparse
 from datetime import date, datetime, time, timezone
 from typing import TextIO
 
-from app.cli import CliError, _json_value, customer_id_by_code, open_db, parse_date, write_json_array
+from app.cli import CliError, customer_id_by_code, json_value, open_db, parse_date, write_json_array
 from app.i18n import _, format_date, format_datetime
 from app.services import labels
 from app.services.actor import DEFAULT_ACTOR
 from app.services.contacts import ContactLogDetail, ContactLogInput, ContactService
-from app.services.followups import FollowUpInfo, FollowUpService
+from app.services.followups import FollowUpInfo, FollowUpService, answered_by, still_planned
 from app.services.import_values import parse_choice
 from app.services.staff import StaffService
 
@@ -45,15 +45,15 @@ def _log_json(detail: ContactLogDetail, code: str) -> dict:
         "id": str(detail.id),
         "customer": code,
         "type": data.kind,
-        "at": _json_value(data.occurred_at),
+        "at": json_value(data.occurred_at),
         "staff": list(detail.staff_names),
         "contact_person": detail.contact_person,
         "subject": data.subject,
         "summary": data.summary,
         "outcome": data.outcome,
         "next_step": data.next_step,
-        "next_date": _json_value(data.next_date),
-        "completes": _json_value(data.completes),
+        "next_date": json_value(data.next_date),
+        "completes": json_value(data.completes),
         "author": detail.author,
     }
 
@@ -73,13 +73,15 @@ def cmd_log(args, out: TextIO) -> int:
                 )
             ) from None
         occurred = args.at or datetime.now(timezone.utc)
+        day = occurred.astimezone().date()
+        # As in the window: the contact answers the open follow-up due soonest (within a week of it), and
+        # the cadence plans the next only when no other follow-up stays open.
+        open_follow_ups = FollowUpService(db).for_customer(DEFAULT_ACTOR, customer_id)
+        completes = answered_by(open_follow_ups, day)
         next_date = args.next
-        if next_date is None and not args.no_next:
-            next_date = contacts.proposed_next(
-                DEFAULT_ACTOR, customer_id, occurred.astimezone().date()
-            ).due_on
-        # A contact answers the customer's open follow-up due soonest (within a week of it), as in the window.
-        completes = FollowUpService(db).to_complete(DEFAULT_ACTOR, customer_id, occurred.astimezone().date())
+        others_open = still_planned(open_follow_ups, completes.id if completes else None)
+        if next_date is None and not args.no_next and not others_open:
+            next_date = contacts.proposed_next(DEFAULT_ACTOR, customer_id, day).due_on
         detail = contacts.log(
             DEFAULT_ACTOR,
             customer_id,
@@ -130,7 +132,7 @@ def _follow_up_json(f: FollowUpInfo, section: str) -> dict:
     return {
         "id": str(f.id),
         "due": section,
-        "due_on": _json_value(f.due_on),
+        "due_on": json_value(f.due_on),
         "customer": f.customer_code,
         "customer_name": f.customer_name,
         "tier": f.tier,

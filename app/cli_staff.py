@@ -8,7 +8,7 @@ import uuid
 from typing import Any, TextIO
 
 from app import i18n
-from app.cli import CliError, _json_value, open_db, pad, parse_date, write_json_array
+from app.cli import CliError, json_value, open_db, pad, parse_date, write_json_array
 from app.i18n import _
 from app.models.enums import StaffRole
 from app.services import handover, labels, watch
@@ -25,13 +25,13 @@ def _staff_json(info: StaffInfo) -> dict[str, Any]:
         "phone": info.phone,
         "email": info.email,
         "active": info.active,
-        "left_on": _json_value(info.left_on),
+        "left_on": json_value(info.left_on),
         "customers": info.customers,
     }
 
 
 def _write_json(value: Any, out: TextIO) -> None:
-    json.dump(value, out, ensure_ascii=False, indent=2, default=_json_value)
+    json.dump(value, out, ensure_ascii=False, indent=2, default=json_value)
     out.write("\n")
 
 
@@ -138,6 +138,7 @@ def cmd_handover(args, out: TextIO) -> int:
                 "per_recipient": per_recipient,
                 "follow_ups_moved": result.follow_ups_moved,
                 "follow_ups_created": result.follow_ups_created,
+                "follow_ups_reassigned": result.follow_ups_reassigned,
                 "marked_left": result.marked_left,
             },
             out,
@@ -154,6 +155,8 @@ def cmd_handover(args, out: TextIO) -> int:
     )
     if result.marked_left:
         out.write(_("{name} is marked as left.").format(name=leaver.name) + "\n")
+    if result.follow_ups_reassigned:
+        out.write(_(handover.REASSIGNED).format(n=result.follow_ups_reassigned) + "\n")
     return 0
 
 
@@ -179,7 +182,7 @@ def cmd_watch_lapsed(args, out: TextIO) -> int:
                     "tier": r.tier,
                     "category": r.category,
                     "manager": r.manager,
-                    "last_contact_at": _json_value(r.last_contact_at),
+                    "last_contact_at": json_value(r.last_contact_at),
                     "days_without": r.days_without,
                 }
                 for r in rows
@@ -246,7 +249,7 @@ def cmd_watch_overview(args, out: TextIO) -> int:
                     "active": r.active,
                     "customers": r.customers,
                     "by_tier": r.by_tier,
-                    "revenue_12m": _json_value(r.revenue_12m),
+                    "revenue_12m": json_value(r.revenue_12m),
                     "contacts_30": r.contacts_30,
                     "contacts_90": r.contacts_90,
                     "overdue_follow_ups": r.overdue_follow_ups,

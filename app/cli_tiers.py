@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TextIO
 
 from app import i18n
-from app.cli import CliError, _json_value, customer_id_by_code, open_db, parse_date, write_json_array
+from app.cli import CliError, customer_id_by_code, json_value, open_db, parse_date, write_json_array
 from app.i18n import _
 from app.services.actor import DEFAULT_ACTOR
 from app.services.import_values import parse_choice
@@ -23,7 +23,7 @@ def _rule_set_json(info) -> dict:
         "method": info.method,
         "version": info.version,
         "in_use": info.in_use,
-        "updated_at": _json_value(info.updated_at),
+        "updated_at": json_value(info.updated_at),
         **definition,
     }
 
@@ -84,7 +84,7 @@ def cmd_evaluate(args, out: TextIO) -> int:
         info = service.evaluate(DEFAULT_ACTOR, args.rule_set, args.as_of)
         if args.json:
             payload = _evaluation_json(info, list(service.proposal_records(DEFAULT_ACTOR, info.id)))
-            json.dump(payload, out, ensure_ascii=False, default=_json_value)
+            json.dump(payload, out, ensure_ascii=False, default=json_value)
             out.write("\n")
             return 0
     finally:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -114,3 +115,16 @@ def sqlite_db(tmp_path, sqlite_template) -> Database:
     database = open_database(f"sqlite:///{path}")
     yield database
     database.dispose()
+
+
+@pytest.fixture
+def local_zone(monkeypatch) -> Iterator:
+    """`local_zone("Asia/Shanghai")` makes that the machine's time zone for the test (POSIX tzset)."""
+
+    def set_zone(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+
+    yield set_zone
+    monkeypatch.undo()
+    time.tzset()

@@ -44,6 +44,8 @@ class ContactLogContext:
     follow_ups: list[FollowUpInfo]
     proposal: CadenceProposal | None
     me: uuid.UUID  # who logs it: checked among the staff of a new log
+    answered: uuid.UUID | None = None  # the open follow-up a contact today most likely answers
+    plan_next: bool = True  # False while another follow-up stays open: the cadence proposes none
 
 
 class ContactLogDialog(QDialog):
@@ -84,17 +86,20 @@ class ContactLogDialog(QDialog):
         self.staff_list.setObjectName("contact_staff")
         self.staff_list.setMaximumHeight(110)
         self.staff_list.setToolTip(_("Everyone who took part; the first checked is the one it counts for."))
-        for member in context.staff:
-            if not member.active:
-                continue
-            item = QListWidgetItem(member.name + (f"（{member.department}）" if member.department else ""))
+        # A new log offers the active staff, me first; an edit keeps its staff in their order (the first
+        # is the one it counts for), someone who has left included, then offers the others.
+        stored = list(initial.staff_ids) if initial is not None and not new else [context.me]
+        by_id = {member.id: member for member in context.staff}
+        offered = [by_id[i] for i in stored if i in by_id] + [
+            m for m in context.staff if m.active and m.id not in stored
+        ]
+        for member in offered:
+            name = member.name + (f"（{member.department}）" if member.department else "")
+            item = QListWidgetItem(name if member.active else _("{name} (left)").format(name=name))
             item.setData(Qt.ItemDataRole.UserRole, member.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if member.id == context.me else Qt.CheckState.Unchecked)
-            if member.id == context.me:
-                self.staff_list.insertItem(0, item)
-            else:
-                self.staff_list.addItem(item)
+            self.staff_list.addItem(item)
         self._row(form, "staff_ids", _("Staff"), self.staff_list)
 
         self.person = QComboBox()
@@ -167,16 +172,16 @@ class ContactLogDialog(QDialog):
         buttons.rejected.connect(self.reject)
         buttons.button(QDialogButtonBox.StandardButton.Save).setToolTip(_("Save (Ctrl+Enter)"))
         layout.addWidget(buttons)
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.accept)
-        QShortcut(QKeySequence("Ctrl+Enter"), self, activated=self.accept)
+        if not read_only_reason:
+            QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.accept)
+            QShortcut(QKeySequence("Ctrl+Enter"), self, activated=self.accept)
 
         self._set(initial or ContactLogInput(), new, initial_is_blank=initial is None)
         if read_only_reason:
             for widget in self.widgets.values():
                 widget.setEnabled(False)
             self.plan_next.setEnabled(False)
-            buttons.setStandardButtons(QDialogButtonBox.StandardButton.Close)
-            buttons.rejected.connect(self.reject)
+            buttons.setStandardButtons(QDialogButtonBox.StandardButton.Close)  # Close is a reject role
         self.subject.setFocus()
 
     def _text(self, name: str, height: int) -> QPlainTextEdit:
@@ -211,13 +216,14 @@ class ContactLogDialog(QDialog):
                 self.completes.addItem(_("Yes"), data.completes)
                 index = self.completes.count() - 1
             self.completes.setCurrentIndex(index)
-        elif initial_is_blank and self.completes.count() > 1:
-            # A plain new contact most likely answers the follow-up due first; a preset (a greeting,
+        elif initial_is_blank and self.context.answered is not None:
+            # A plain new contact most likely answers the follow-up due soonest; a preset (a greeting,
             # say) names the follow-up it completes, or none.
-            self.completes.setCurrentIndex(1)
+            self.completes.setCurrentIndex(max(index_of(self.completes, self.context.answered), 0))
         proposal = self.context.proposal
         if new:
-            planned = data.next_date or (proposal.due_on if proposal else None)
+            cadence = proposal.due_on if proposal and self.context.plan_next else None
+            planned = data.next_date or cadence
             self.plan_next.setChecked(planned is not None)
             self.next_date.setDate(QDate(planned or date.today()))
             self.next_date.setEnabled(planned is not None)
@@ -227,6 +233,7 @@ class ContactLogDialog(QDialog):
             self.next_date.setDate(QDate(data.next_date or date.today()))
             self.plan_next.setEnabled(False)
             self.next_date.setEnabled(False)
+            self.completes.setEnabled(False)  # which follow-up a log completed is not changed afterwards
         if proposal is not None and new:
             tier = proposal.tier_name or _("no tier")
             self.cadence_hint.setText(

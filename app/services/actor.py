@@ -8,7 +8,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app.db import Database
+from app.i18n import _
 from app.models import ADMIN_STAFF_ID, Staff
+from app.models.enums import StaffRole
+from app.services.errors import ServiceError
+
+MANAGER_ROLES = frozenset({StaffRole.MANAGER.value, StaffRole.GENERAL_MANAGER.value, StaffRole.ADMIN.value})
 
 
 @dataclass(frozen=True)
@@ -16,6 +21,16 @@ class Actor:
     staff_id: uuid.UUID
     name: str
     role: str = "admin"
+
+    @property
+    def is_manager(self) -> bool:
+        """Managers, general managers and administrators: they run handovers and edit anyone's logs."""
+        return self.role in MANAGER_ROLES
+
+    def require_manager(self) -> None:
+        """Refuse work only managers may do (the menus hide it from others; this guards the commands)."""
+        if not self.is_manager:
+            raise ServiceError(_("Only a manager can do this."))
 
 
 # Until logins exist, the built-in administrator acts for everyone.

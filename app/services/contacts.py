@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -26,7 +26,7 @@ from app.models import (
     contact_log_staff,
     utcnow,
 )
-from app.models.enums import ContactKind, FollowUpStatus, StaffRole
+from app.models.enums import ContactKind, FollowUpStatus
 from app.services import events, labels
 from app.services.actor import Actor
 from app.services.customers import (
@@ -45,7 +45,6 @@ DEFAULT_EDIT_DAYS = 7
 # A contact may be logged a little ahead (a meeting this afternoon), not days ahead: a typo in the year
 # would otherwise keep the customer off the service watch for a long time.
 FUTURE_SLACK = timedelta(days=1)
-MANAGER_ROLES = {StaffRole.MANAGER.value, StaffRole.GENERAL_MANAGER.value, StaffRole.ADMIN.value}
 TEXT_LIMITS = {"subject": 200}
 # Timeline kinds, in the order the filter offers them: the filter's name and one entry's.
 TIMELINE_KINDS = ("contact", "follow_up", "transaction", "tier", "complaint", "change")
@@ -133,17 +132,14 @@ def edit_days(session: Session) -> int:
         return DEFAULT_EDIT_DAYS
 
 
-def is_manager(actor: Actor) -> bool:
-    return actor.role in MANAGER_ROLES
-
-
 def day_start(day: date) -> datetime:
-    """Midnight UTC of a day: how a date-only event and an `--as-of` date meet stored UTC times."""
-    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+    """Local midnight of a day, as an aware time: how a date-only event and an `--as-of` date meet the
+    stored UTC times (the office's day is the machine's, not Greenwich's)."""
+    return datetime.combine(day, time.min).astimezone()
 
 
 def _may_edit(actor: Actor, row: ContactLog, window_days: int, now: datetime) -> bool:
-    if is_manager(actor):
+    if actor.is_manager:
         return True
     return row.created_by_id == actor.staff_id and now - row.created_at <= timedelta(days=window_days)
 
@@ -158,7 +154,7 @@ def clean_log(session: Session, customer_id: uuid.UUID, data: ContactLogInput) -
         raise ValueError("naive datetime: pass an aware datetime")
     if occurred > utcnow() + FUTURE_SLACK:
         errors["occurred_at"] = _("The contact is dated in the future ({date}).").format(
-            date=format_date(occurred.date())
+            date=format_date(occurred.astimezone().date())
         )
     subject, summary = " ".join(data.subject.split()), data.summary.strip()
     if not subject and not summary:
@@ -167,7 +163,7 @@ def clean_log(session: Session, customer_id: uuid.UUID, data: ContactLogInput) -
         errors["subject"] = _("The subject is longer than {limit} characters.").format(
             limit=TEXT_LIMITS["subject"]
         )
-    if data.next_date is not None and data.next_date < occurred.date():
+    if data.next_date is not None and data.next_date < occurred.astimezone().date():  # the user's day
         errors["next_date"] = _("The next contact ({date}) is before this one.").format(
             date=format_date(data.next_date)
         )
@@ -319,7 +315,7 @@ class ContactService:
             return edit_days(session)
 
     def save_edit_window(self, actor: Actor, days: int) -> None:
-        if not is_manager(actor):
+        if not actor.is_manager:
             raise ServiceError(_("Only a manager may change how long a contact log stays editable."))
         if not 0 <= days <= 365:
             raise ValidationError({"contact_edit_days": _("Write a number of days from 0 to 365.")})
@@ -378,13 +374,16 @@ class ContactService:
                         updated_by_id=actor.staff_id,
                     )
                 )
-            if customer.last_contact_at is None or clean.occurred_at > customer.last_contact_at:
-                session.execute(
-                    update(Customer)
-                    .where(Customer.id == customer_id)
-                    .values(last_contact_at=clean.occurred_at),
-                    execution_options={"synchronize_session": False},
+            # Compared in the UPDATE itself: two people logging at once each keep the newer time.
+            session.execute(
+                update(Customer)
+                .where(
+                    Customer.id == customer_id,
+                    or_(Customer.last_contact_at.is_(None), Customer.last_contact_at < clean.occurred_at),
                 )
+                .values(last_contact_at=clean.occurred_at),
+                execution_options={"synchronize_session": False},
+            )
             session.flush()
             detail = self._details(session, actor, [row])[0]
         self._announce(customer_id)
@@ -491,7 +490,8 @@ class ContactService:
                 ]
                 old_staff = [row.staff_id, *self._others(session, row.id)]
                 new_staff = list(clean.staff_ids) or [row.staff_id]
-                if old_staff != new_staff:
+                # The first counts for the log; the others' order is only how the list showed them.
+                if old_staff[0] != new_staff[0] or set(old_staff[1:]) != set(new_staff[1:]):
                     names = dict(session.execute(select(Staff.id, Staff.name)).all())
                     changes.append(
                         (

@@ -96,6 +96,18 @@ def customers_served_by(staff_id: uuid.UUID):
     return or_(Customer.manager_id == staff_id, Customer.id.in_(additional))
 
 
+def answered_by(open_follow_ups: list[FollowUpInfo], on: date) -> FollowUpInfo | None:
+    """The follow-up a contact on `on` most likely answers: the earliest due by a week later.
+    `open_follow_ups` come sorted by due date, as `for_customer` gives them."""
+    return next((f for f in open_follow_ups if f.due_on <= on + timedelta(days=WEEK_DAYS)), None)
+
+
+def still_planned(open_follow_ups: list[FollowUpInfo], completes: uuid.UUID | None) -> bool:
+    """Whether a contact completing `completes` leaves another follow-up open: then no next contact is
+    proposed by the cadence, or every contact would pile up one more."""
+    return any(f.id != completes for f in open_follow_ups)
+
+
 class FollowUpService:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -149,16 +161,6 @@ class FollowUpService:
             stmt = stmt.where(*_open())
         with self.db.session() as session:
             return [FollowUpInfo(*r) for r in session.execute(stmt.order_by(FollowUp.due_on))]
-
-    def to_complete(
-        self, actor: Actor, customer_id: uuid.UUID, on: date | None = None
-    ) -> FollowUpInfo | None:
-        """The open follow-up a contact on `on` most likely answers: the earliest one due by a week later."""
-        on = on or date.today()
-        candidates = [
-            f for f in self.for_customer(actor, customer_id) if f.due_on <= on + timedelta(days=WEEK_DAYS)
-        ]
-        return candidates[0] if candidates else None
 
     def get(self, actor: Actor, follow_up_id: uuid.UUID) -> FollowUpInfo:
         with self.db.session() as session:

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, func, insert, select, update
+from sqlalchemy.orm import Session, aliased
 
 from app.db import Database
-from app.i18n import _
+from app.i18n import N_, _
 from app.models import (
     ADMIN_STAFF_ID,
     ChangeLog,
@@ -59,13 +59,19 @@ class HandoverSituation:
     additional_of: int  # live customers this person serves as additional staff
 
 
+# How the CLI and the wizard report follow-ups given away because their owner was marked as left.
+REASSIGNED = N_("{n} other open follow-ups of the leaver's went to the customers' account managers.")
+
+
 @dataclass(frozen=True)
 class HandoverResult:
     moved: int
     per_recipient: dict[uuid.UUID, int]
-    follow_ups_moved: int
+    follow_ups_moved: int  # the leaver's open follow-ups that went with the customers moved
     follow_ups_created: int
     marked_left: bool
+    # Marked as left: the leaver's other open follow-ups (customers not moved), given to someone active.
+    follow_ups_reassigned: int = 0
 
 
 def revenue_window(as_of: date) -> tuple[ColumnElement[bool], ...]:
@@ -225,10 +231,16 @@ def execute(
     leaver's open follow-ups of it go to the new manager, who also gets a follow-up to introduce
     themselves, due `as_of` + 3 days; a new manager who was an additional staff of it is no longer
     listed as one. A customer the leaver no longer manages (changed meanwhile, or deleted) is left
-    alone and not counted. `mark_left`: the leaver leaves on `as_of` and stops being additional staff.
+    alone and not counted. `mark_left`: the leaver leaves on `as_of` and stops being additional staff,
+    and their other open follow-ups (of customers not moved: those they only served, others' customers,
+    their own customers left out of `assignment`) go to the customer's account manager if that manager
+    is active, else to the first recipient (of the first customer in `assignment`); with no recipient,
+    only those with an active account manager move.
 
-    One transaction; a failure or Cancel (checked between chunks of 500) leaves everything as it was.
+    Managers only. One transaction; a failure or Cancel (checked between chunks of 500) leaves everything
+    as it was.
     """
+    actor.require_manager()
     return _execute(
         db, actor, from_staff_id, assignment, mark_left, as_of or date.today(), progress, cancelled
     )
@@ -243,7 +255,7 @@ def _execute(db, actor, from_staff_id, assignment, leave, as_of, progress, cance
     purpose = _("Introduce the new account manager")
     due_on = as_of + timedelta(days=INTRODUCE_AFTER_DAYS)
     moved_all: list[uuid.UUID] = []
-    follow_ups_moved = 0
+    follow_ups_moved = follow_ups_reassigned = 0
     now = utcnow()
     customers = Customer.__table__
 
@@ -292,6 +304,10 @@ def _execute(db, actor, from_staff_id, assignment, leave, as_of, progress, cance
                 if progress is not None:
                     progress(done, total)
         if leave:
+            first_recipient = next(iter(by_recipient), None)
+            follow_ups_reassigned = _reassign_other_follow_ups(
+                session, actor, from_staff_id, first_recipient, now
+            )
             mark_staff_left(session, actor, leaver, as_of, now)
         check_cancel()  # the last moment Cancel can still keep everything as it was
     ids = frozenset(moved_all) if len(moved_all) <= ANNOUNCE_IDS_LIMIT else frozenset()
@@ -304,6 +320,7 @@ def _execute(db, actor, from_staff_id, assignment, leave, as_of, progress, cance
         follow_ups_moved=follow_ups_moved,
         follow_ups_created=len(moved_all),
         marked_left=leave,
+        follow_ups_reassigned=follow_ups_reassigned,
     )
 
 
@@ -375,3 +392,59 @@ def _move_chunk(
     ).all()
     drop_additional_staff(session, actor, pairs, now)
     return moved_follow_ups
+
+
+def _reassign_other_follow_ups(
+    session: Session, actor: Actor, leaver_id: uuid.UUID, fallback: uuid.UUID | None, now
+) -> int:
+    """The leaver's open follow-ups still theirs after the customers moved (so of customers not moved)
+    go to the customer's account manager when that is someone else who is active, else to `fallback`
+    (none: they stay). Written as the follow-ups moving with a customer are; returns how many moved.
+
+    Read from the partial index of open follow-ups by owner; updated in chunks of 500.
+    """
+    manager = aliased(Staff)
+    rows = session.execute(
+        select(FollowUp.id, manager.id)
+        .join(Customer, Customer.id == FollowUp.customer_id)
+        .outerjoin(
+            manager,
+            and_(
+                manager.id == Customer.manager_id,
+                manager.id != leaver_id,
+                manager.active.is_(True),
+                manager.left_on.is_(None),
+                manager.deleted_at.is_(None),
+            ),
+        )
+        .where(
+            FollowUp.owner_id == leaver_id,
+            FollowUp.status == FollowUpStatus.OPEN.value,
+            FollowUp.deleted_at.is_(None),
+        )
+    ).all()
+    by_owner: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for follow_up_id, active_manager in rows:
+        owner = active_manager or fallback
+        if owner is not None:
+            by_owner.setdefault(owner, []).append(follow_up_id)
+    follow_ups = FollowUp.__table__
+    reassigned = 0
+    for owner, ids in by_owner.items():
+        for start in range(0, len(ids), CHUNK):
+            reassigned += session.execute(
+                update(follow_ups)
+                .where(
+                    follow_ups.c.id.in_(ids[start : start + CHUNK]),
+                    follow_ups.c.owner_id == leaver_id,
+                    follow_ups.c.status == FollowUpStatus.OPEN.value,
+                    follow_ups.c.deleted_at.is_(None),
+                )
+                .values(
+                    owner_id=owner,
+                    updated_at=now,
+                    updated_by_id=actor.staff_id,
+                    version=follow_ups.c.version + 1,
+                )
+            ).rowcount
+    return reassigned

@@ -243,7 +243,9 @@ class StaffService:
     def save_department(
         self, actor: Actor, name: str, department_id: uuid.UUID | None = None
     ) -> DepartmentInfo:
-        """Add a department (department_id None) or rename one; names are unique, whatever their case."""
+        """Add a department (department_id None) or rename one; names are unique, whatever their case.
+        Managers only."""
+        actor.require_manager()
         name = clean_text(name)
         if not name:
             raise ValidationError({"name": _("The department name is required.")})
@@ -278,7 +280,9 @@ class StaffService:
         return info
 
     def delete_department(self, actor: Actor, department_id: uuid.UUID) -> None:
-        """Soft delete; refused while active staff belong to it (former staff may stay in it)."""
+        """Soft delete; refused while active staff belong to it (former staff may stay in it).
+        Managers only."""
+        actor.require_manager()
         with self.db.session() as session:
             row = _live_department(session, department_id)
             count = session.scalar(
@@ -337,7 +341,9 @@ class StaffService:
         raise NotFoundError(_("There is no staff member {name}.").format(name=wanted))
 
     def save(self, actor: Actor, data: StaffInput, staff_id: uuid.UUID | None = None) -> StaffInfo:
-        """Add a staff member (staff_id None) or edit one; ValidationError names each field wrong."""
+        """Add a staff member (staff_id None) or edit one; ValidationError names each field wrong.
+        Managers only."""
+        actor.require_manager()
         errors: dict[str, str] = {}
         name = clean_text(data.name)
         if not name:
@@ -390,7 +396,8 @@ class StaffService:
 
     def leave(self, actor: Actor, staff_id: uuid.UUID, on: date | None = None) -> StaffInfo:
         """Mark a staff member as left on `on` (default today). Their customers stay theirs until a
-        handover moves them; their places as additional staff of customers are given up."""
+        handover moves them; their places as additional staff of customers are given up. Managers only."""
+        actor.require_manager()
         now = utcnow()
         with self.db.session() as session:
             row = session.get(Staff, staff_id)
@@ -405,6 +412,8 @@ class StaffService:
         return info
 
     def rejoin(self, actor: Actor, staff_id: uuid.UUID) -> StaffInfo:
+        """A former staff member works here again. Managers only."""
+        actor.require_manager()
         with self.db.session() as session:
             row = session.get(Staff, staff_id)
             if row is None or row.deleted_at is not None:

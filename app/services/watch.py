@@ -1,8 +1,8 @@
 """Service watch: customers left without contact, key customers with too few staff, each manager's figures.
 
-Dates and times: a day `as_of` ends at midnight UTC (the stored times are UTC); "the date" of a contact
-is its UTC date. An office eight hours east of UTC sees a contact logged before 08:00 local time on the
-previous day's date, which shifts a count by at most one day at the edge.
+Dates and times: the office works in this computer's time zone. A day `as_of` runs from local midnight
+to local midnight (the stored times are UTC and compared with those bounds), and "the date" of a contact
+is its local date: in Beijing a contact at 07:00 on March 10th (23:00 UTC on the 9th) is of March 10th.
 """
 
 from __future__ import annotations
@@ -10,10 +10,24 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import CTE, ColumnElement, Date, Subquery, and_, case, cast, func, or_, select, text
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    Date,
+    Interval,
+    Subquery,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session, aliased
 
 from app.db import Database
@@ -31,6 +45,7 @@ from app.models import (
 from app.models.enums import Category, FollowUpStatus
 from app.services import events
 from app.services.actor import Actor
+from app.services.contacts import day_start
 from app.services.errors import ValidationError
 from app.services.handover import revenue_window
 from app.services.labels import TIER_NAMES, label
@@ -52,7 +67,7 @@ class LapsedCustomer:
     manager_id: uuid.UUID | None
     manager: str
     last_contact_at: datetime | None  # the newest contact up to as_of; None: never contacted
-    days_without: int  # from the last contact (else registration, else creation) to as_of
+    days_without: int  # from the local date of the last contact (else registration, else creation) to as_of
 
 
 @dataclass(frozen=True)
@@ -63,7 +78,7 @@ class UnderstaffedCustomer:
     tier: str
     category: str
     manager: str
-    staff_count: int  # the account manager and the active additional staff
+    staff_count: int  # the account manager if active, and the active additional staff
 
 
 @dataclass(frozen=True)
@@ -106,7 +121,8 @@ def watch_days(db: Database) -> dict[str, int]:
 
 
 def save_watch_days(db: Database, actor: Actor, days: dict[str, int]) -> None:
-    """Replace the days without contact per tier (1 to 3650 each) for the whole office."""
+    """Replace the days without contact per tier (1 to 3650 each) for the whole office. Managers only."""
+    actor.require_manager()
     errors = {}
     for tier, value in days.items():
         if not _valid_days(value):
@@ -128,15 +144,22 @@ def save_watch_days(db: Database, actor: Actor, days: dict[str, int]) -> None:
 # ---------------------------------------------------------------- lapsed customers
 
 
-def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time(), timezone.utc)
+def _local_date(dialect: str, expr, offset: timedelta) -> ColumnElement:
+    """The date of a stored (UTC) time `offset` east of UTC: the local date, for ordering in SQL.
 
-
-def _utc_date(dialect: str, expr) -> ColumnElement:
+    The offset is one for every row (the local one at as_of): exact where the clocks do not change, as in
+    China; elsewhere a time within an hour of midnight may sort as of the neighbouring day.
+    """
     if dialect == "postgresql":
-        # Not a plain cast: that would take the date in the session's time zone.
-        return cast(func.timezone("UTC", expr), Date)
-    return func.date(expr, type_=Date)  # SQLite keeps UTC times as text; date() takes its day
+        # Not a plain cast: that would take the date in the session's time zone. An interval as the zone
+        # counts east of UTC as positive (ISO), unlike a text offset.
+        return cast(func.timezone(literal(offset, Interval), expr), Date)
+    # SQLite keeps UTC times as text; date() takes its day after the shift.
+    return func.date(expr, f"{int(offset.total_seconds()):+d} seconds", type_=Date)
+
+
+def _local_day(moment: datetime) -> date:
+    return moment.astimezone().date()
 
 
 def _in_past(as_of: date) -> bool:
@@ -160,7 +183,7 @@ def _watched(session: Session, as_of: date, staff_id: uuid.UUID | None) -> Subqu
             .where(
                 ContactLog.customer_id == Customer.id,
                 ContactLog.deleted_at.is_(None),
-                ContactLog.occurred_at < _start_of(as_of + timedelta(days=1)),
+                ContactLog.occurred_at < day_start(as_of + timedelta(days=1)),
             )
             .order_by(ContactLog.occurred_at.desc())
             .limit(1)
@@ -202,7 +225,7 @@ def _lapsed_condition(
 
     def older_than(n: int) -> ColumnElement:
         cut = as_of - timedelta(days=n)
-        cut_at = _start_of(cut)
+        cut_at = day_start(cut)
         never = and_(
             w.c.last_contact_at.is_(None),
             or_(w.c.registered_on < cut, and_(w.c.registered_on.is_(None), w.c.created_at < cut_at)),
@@ -222,13 +245,26 @@ def _lapsed_condition(
     return or_(*branches)
 
 
-def _reference_day(dialect: str, w: Subquery | CTE) -> ColumnElement:
+def _reference_day(dialect: str, w: Subquery | CTE, as_of: date) -> ColumnElement:
+    """The local date of the reference moment (last contact, else registration, else creation), in SQL:
+    the order of the list. The days shown are counted in Python from the times themselves."""
+    offset = day_start(as_of).utcoffset() or timedelta()
     return func.coalesce(
-        _utc_date(dialect, w.c.last_contact_at),
+        _local_date(dialect, w.c.last_contact_at, offset),
         w.c.registered_on,
-        _utc_date(dialect, w.c.created_at),
+        _local_date(dialect, w.c.created_at, offset),
         type_=Date,
     )
+
+
+def _days_without(
+    as_of: date, last: datetime | None, registered_on: date | None, created_at: datetime
+) -> int:
+    if last is not None:
+        return (as_of - _local_day(last)).days
+    if registered_on is not None:
+        return (as_of - registered_on).days
+    return (as_of - _local_day(created_at)).days
 
 
 def lapsed(
@@ -250,12 +286,12 @@ def lapsed(
         per_tier = _watch_days(session)
         w = _watched(session, as_of, staff_id)
         condition = _lapsed_condition(w, as_of, days, per_tier)
-        reference = _reference_day(dialect, w).label("reference")
+        reference = _reference_day(dialect, w, as_of)
         past = _in_past(as_of)
         # The page is chosen by id first and its rows read after: from today on, choosing and counting
         # read only the customers' watch index (ix_customer_watch), never the wide rows themselves.
         chosen = (
-            select(w.c.id, w.c.last_contact_at, reference)
+            select(w.c.id, w.c.last_contact_at, w.c.registered_on, w.c.created_at)
             .where(condition)
             .order_by(reference, w.c.code)
             .offset(offset)
@@ -286,7 +322,11 @@ def lapsed(
             )
         }
     return total, [
-        LapsedCustomer(*details[p.id], p.last_contact_at, days_without=(as_of - p.reference).days)
+        LapsedCustomer(
+            *details[p.id],
+            p.last_contact_at,
+            days_without=_days_without(as_of, p.last_contact_at, p.registered_on, p.created_at),
+        )
         for p in picked
     ]
 
@@ -296,8 +336,9 @@ def lapsed(
 
 def understaffed(db: Database, actor: Actor, staff_id: uuid.UUID | None = None) -> list[UnderstaffedCustomer]:
     """Key customers (category key, or the top tier of the rules in use) served by fewer than two
-    staff: the account manager counts one, each active additional staff member one more. Lost
-    customers are left out. `staff_id`: only the customers this person manages."""
+    staff: the account manager counts one if active (not left, not deleted), each active additional
+    staff member one more. Lost customers are left out. `staff_id`: only the customers this person
+    manages."""
     rules = TierService(db).rule_set(actor).definition
     top = rules.tiers[0].key if rules.tiers else None
     owner = aliased(Customer)
@@ -309,14 +350,20 @@ def understaffed(db: Database, actor: Actor, staff_id: uuid.UUID | None = None) 
             CustomerStaff.deleted_at.is_(None),
             Staff.deleted_at.is_(None),
             Staff.active.is_(True),
+            Staff.left_on.is_(None),
             or_(owner.manager_id.is_(None), owner.manager_id != CustomerStaff.staff_id),
         )
         .group_by(CustomerStaff.customer_id)
         .subquery("others")
     )
-    staff_count = (case((Customer.manager_id.is_(None), 0), else_=1) + func.coalesce(others.c.n, 0)).label(
-        "staff_count"
+    manager = aliased(Staff)
+    manager_active = and_(
+        manager.id.is_not(None),
+        manager.active.is_(True),
+        manager.left_on.is_(None),
+        manager.deleted_at.is_(None),
     )
+    staff_count = (case((manager_active, 1), else_=0) + func.coalesce(others.c.n, 0)).label("staff_count")
     key = Customer.category == Category.KEY.value
     if top is not None:
         key = or_(key, Customer.tier == top)
@@ -327,10 +374,11 @@ def understaffed(db: Database, actor: Actor, staff_id: uuid.UUID | None = None) 
             Customer.name,
             Customer.tier,
             Customer.category,
-            func.coalesce(Staff.name, ""),
+            func.coalesce(manager.name, ""),
             staff_count,
         )
-        .outerjoin(Staff, Staff.id == Customer.manager_id)
+        .select_from(Customer)
+        .outerjoin(manager, manager.id == Customer.manager_id)
         .outerjoin(others, others.c.customer_id == Customer.id)
         .where(Customer.deleted_at.is_(None), Customer.category != Category.LOST.value, key, staff_count < 2)
         .order_by(staff_count, Customer.code)
@@ -350,8 +398,9 @@ def overview(db: Database, actor: Actor, as_of: date | None = None) -> list[Staf
     Each figure is one grouped query over everyone (never a query per person or customer).
     """
     as_of = as_of or date.today()
-    end = _start_of(as_of + timedelta(days=1))
-    start_30, start_90 = end - timedelta(days=30), end - timedelta(days=90)
+    end = day_start(as_of + timedelta(days=1))
+    # Local midnights of each first day (not `end` less 30 × 24 hours, wrong across a change of the clocks).
+    start_30, start_90 = day_start(as_of - timedelta(days=29)), day_start(as_of - timedelta(days=89))
     live = Customer.deleted_at.is_(None)
     with db.session() as session:
         by_tier: dict[uuid.UUID, dict[str, int]] = {}

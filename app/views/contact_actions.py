@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -26,7 +27,7 @@ from app.services.actor import Actor
 from app.services.contacts import ContactLogDetail, ContactLogInput, ContactService
 from app.services.customers import CustomerQuery, CustomerService
 from app.services.errors import ServiceError, ValidationError
-from app.services.followups import FollowUpInfo, FollowUpService
+from app.services.followups import FollowUpInfo, FollowUpService, answered_by, still_planned
 
 PICKER_ROWS = 30
 
@@ -34,26 +35,33 @@ PICKER_ROWS = 30
 def log_context(db: Database, actor: Actor, customer_id: uuid.UUID, new: bool) -> ContactLogContext:
     customers = CustomerService(db)
     detail = customers.get(actor, customer_id)
+    follow_ups = FollowUpService(db).for_customer(actor, customer_id) if new else []
+    answered = answered_by(follow_ups, date.today())
     return ContactLogContext(
         customer=f"{detail.data.name} ({detail.data.code})",
         persons=customers.contacts(actor, customer_id),
         staff=customers.staff(actor),
-        follow_ups=FollowUpService(db).for_customer(actor, customer_id) if new else [],
+        follow_ups=follow_ups,
         proposal=ContactService(db).proposed_next(actor, customer_id) if new else None,
         me=actor.staff_id,
+        answered=answered.id if answered else None,
+        plan_next=new and not still_planned(follow_ups, answered.id if answered else None),
     )
 
 
 def _run(parent: QWidget, dialog: ContactLogDialog, save) -> ContactLogDetail | None:
     """Show the dialog until the service takes its input or the user cancels; nothing typed is lost."""
-    while dialog.exec() == QDialog.DialogCode.Accepted:
-        try:
-            return save(dialog.value())
-        except ValidationError as exc:
-            dialog.show_errors(exc.errors)
-        except ServiceError as exc:
-            QMessageBox.warning(parent, _("Contact log"), str(exc))
-    return None
+    try:
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            try:
+                return save(dialog.value())
+            except ValidationError as exc:
+                dialog.show_errors(exc.errors)
+            except ServiceError as exc:
+                QMessageBox.warning(parent, _("Contact log"), str(exc))
+        return None
+    finally:
+        dialog.deleteLater()  # parented to a long-lived window: without this each one would stay
 
 
 def log_contact(
@@ -89,6 +97,7 @@ def open_contact_log(
     dialog = ContactLogDialog(parent, context, detail.data, read_only_reason=reason)
     if reason:
         dialog.exec()
+        dialog.deleteLater()
         return None
     return _run(parent, dialog, lambda data: service.update(actor, log_id, data, detail.version))
 

@@ -973,4 +973,6 @@ class ResultPage(_Page):
             )
         if result.marked_left:
             lines.append(_("{name} is marked as left.").format(name=name))
+        if result.follow_ups_reassigned:
+            lines.append(_(handover.REASSIGNED).format(n=format_number(result.follow_ups_reassigned)))
         return "\n".join(lines)

@@ -16,7 +16,7 @@ from app.i18n import _, current_language, format_date
 from app.models.enums import StaffRole
 from app.services import exports, office
 from app.services.actor import Actor
-from app.services.contacts import ContactService, is_manager
+from app.services.contacts import ContactService
 from app.services.customers import CustomerService
 from app.services.errors import Cancelled, ServiceError
 from app.services.imports import ImportService, ImportSummary
@@ -205,7 +205,9 @@ class MainWindow(QMainWindow):
 
         staff_menu = bar.addMenu(_("&Staff"))
         staff_menu.addAction(self._action(_("&Staff and departments…"), None, self.show_staff))
-        staff_menu.addAction(self._action(_("&Handover of customers…"), None, lambda: self.show_handover()))
+        self.handover_action = self._action(_("&Handover of customers…"), None, lambda: self.show_handover())
+        self.handover_action.setVisible(self.actor.is_manager)  # the service refuses others anyway
+        staff_menu.addAction(self.handover_action)
         staff_menu.addSeparator()
         staff_menu.addAction(self.watch_action)
 
@@ -292,9 +294,20 @@ class MainWindow(QMainWindow):
     # -- contacts
 
     def log_contact(self) -> None:
-        """Log a contact with the customer selected in the list, or with one the user picks."""
-        on_list = self.pages.currentWidget() is self.customers_page
-        selected = self.customers_page.selected_ids() if on_list else []
+        """Log a contact with what the current page has selected (a follow-up or care reminder on My day
+        answers it), or with a customer the user picks."""
+        page = self.pages.currentWidget()
+        if page is self.my_day_page and self.my_day_page.current_follow_up() is not None:
+            self.my_day_page.log_follow_up()
+            return
+        if page is self.my_day_page and self.my_day_page.current_reminder() is not None:
+            self.my_day_page.log_reminder()
+            return
+        selected = []
+        if page is self.customers_page:
+            selected = self.customers_page.selected_ids()
+        elif page is self.watch_page:
+            selected = self.watch_page.selected_lapsed_ids()
         customer_id = selected[0] if len(selected) == 1 else None
         if customer_id is None:
             picker = contact_actions.CustomerPicker(self, self.service, self.actor, _("Log a contact"))
@@ -465,7 +478,7 @@ class MainWindow(QMainWindow):
     def show_settings(self) -> None:
         company = office.read_company_name(self.db)
         contacts = ContactService(self.db)
-        edit_days = contacts.edit_window(self.actor) if is_manager(self.actor) else None
+        edit_days = contacts.edit_window(self.actor) if self.actor.is_manager else None
         dialog = SettingsDialog(
             self,
             current_language(),

@@ -33,7 +33,7 @@ from app.i18n import N_, _, current_language, format_date, format_number
 from app.services import events, labels
 from app.services.actor import Actor
 from app.services.care import REMINDER_DAYS, CareReminder, CareService
-from app.services.contacts import ContactLogInput, ContactService, is_manager
+from app.services.contacts import ContactLogInput, ContactService
 from app.services.customers import CustomerService, StaffMember
 from app.services.errors import ServiceError
 from app.services.followups import FollowUpInfo, FollowUpService
@@ -198,7 +198,7 @@ class MyDayPage(QWidget):
         self.care = CareService(db)
         self.contacts = ContactService(db)
         self.customers = CustomerService(db)
-        self.manager = is_manager(actor)
+        self.manager = actor.is_manager
         self.today = date.today()
         self._stale = True  # read the first time the page is shown, and after changes made while hidden
         self._staff: list[StaffMember] = []

@@ -33,7 +33,6 @@ from app.dialogs.staff_dialog import StaffDialog
 from app.i18n import N_, _, format_date, format_number
 from app.services import events, labels
 from app.services.actor import Actor
-from app.services.contacts import is_manager
 from app.services.errors import ServiceError, ValidationError
 from app.services.staff import DepartmentInfo, StaffInfo, StaffService
 from app.views.qt_events import ChangeNotifier
@@ -103,7 +102,7 @@ class StaffWindow(QDialog):
         self.resize(1080, 560)
         self.actor = actor
         self.service = StaffService(db)
-        self.manager = is_manager(actor)
+        self.manager = actor.is_manager
         self._departments: list[DepartmentInfo] = []
         self._staff: list[StaffInfo] = []
         # Writes from elsewhere (a handover, another window) show here too; several in a row make one reload.

@@ -152,7 +152,6 @@ class TimelineTab(QWidget):
         header.setSectionResizeMode(Column.TEXT, QHeaderView.ResizeMode.Stretch)
         for column, width in ((Column.WHEN, 165), (Column.KIND, 80), (Column.WHAT, 220), (Column.WHO, 90)):
             self.view.setColumnWidth(column, width)
-        self.view.doubleClicked.connect(self._open)
         self.view.activated.connect(self._open)
         layout.addWidget(self.view, 1)
 

@@ -44,7 +44,6 @@ from app.dialogs.watch_days_dialog import WatchDaysDialog
 from app.i18n import N_, _, format_date, format_money, format_number
 from app.services import events, labels, watch
 from app.services.actor import Actor
-from app.services.contacts import is_manager
 from app.services.errors import Cancelled, ServiceError, ValidationError
 from app.services.staff import StaffService
 from app.services.tiers import TierService
@@ -223,7 +222,7 @@ class WatchPage(QWidget):
         self.db = db
         self.actor = actor
         self.settings = settings
-        self.manager = is_manager(actor)
+        self.manager = actor.is_manager
         self.staff_service = StaffService(db)
         self._stale = True  # read the first time the page is shown, and after changes made while hidden
         # The tabs whose list is to be read again: a tab's list is read when the tab is shown.

@@ -18,10 +18,11 @@ from app.dialogs.settings_dialog import SettingsDialog
 from app.dialogs.staff_picker_dialog import StaffPickerDialog
 from app.models import Staff
 from app.services.actor import DEFAULT_ACTOR
-from app.services.contacts import ContactService
+from app.services.contacts import ContactLogInput, ContactService
 from app.services.customers import CustomerInput, CustomerService
 from app.services.followups import FollowUpInput, FollowUpService
 from app.services.staff import StaffService
+from app.views import contact_actions
 from app.views.contact_actions import CustomerPicker
 from app.views.handover_wizard import HandoverWizard
 from app.views.main_window import MainWindow
@@ -222,3 +223,58 @@ def test_planning_a_follow_up_needs_its_purpose(qtbot, window, sqlite_db, custom
         date.today() + timedelta(days=3),
         "张伟",
     )
+
+
+def test_editing_a_log_keeps_its_staff_in_order_even_one_who_has_left(
+    qtbot, window, sqlite_db, customer, staff
+):
+    wang = uuid.uuid4()
+    with sqlite_db.session() as session:
+        session.add(Staff(id=wang, name="王芳", role="sales"))
+    order = (staff["李娜"], wang, staff["张伟"])
+    log = ContactService(sqlite_db).log(
+        DEFAULT_ACTOR, customer, ContactLogInput(summary="三人拜访", staff_ids=order, next_date=None)
+    )
+    StaffService(sqlite_db).leave(DEFAULT_ACTOR, wang, date.today())
+    editor = window.open_customer(customer)
+    qtbot.waitExposed(editor)
+    seen: dict = {}
+
+    def look(dialog: ContactLogDialog) -> None:
+        items = [dialog.staff_list.item(r) for r in range(dialog.staff_list.count())]
+        checked = [i for i in items if i.checkState() == Qt.CheckState.Checked]
+        seen["first"] = checked[0].data(Qt.ItemDataRole.UserRole)  # the one the log counts for
+        seen["checked"] = {i.data(Qt.ItemDataRole.UserRole) for i in checked}
+        seen["left"] = next(i.text() for i in items if i.data(Qt.ItemDataRole.UserRole) == wang)
+        seen["completes"] = dialog.completes.isEnabled()
+        dialog.summary.setPlainText("三人拜访，谈了交期")
+        dialog.accept()
+
+    on_modal(ContactLogDialog, look)
+    contact_actions.open_contact_log(editor, sqlite_db, DEFAULT_ACTOR, log.id)
+    assert seen == {"first": staff["李娜"], "checked": set(order), "left": "王芳 (left)", "completes": False}
+    saved = ContactService(sqlite_db).get(DEFAULT_ACTOR, log.id)
+    assert saved.data.staff_ids[0] == staff["李娜"] and set(saved.data.staff_ids) == set(order)
+
+
+def test_ctrl_l_on_my_day_answers_the_selected_follow_up(qtbot, window, sqlite_db, customer):
+    follow_ups = FollowUpService(sqlite_db)
+    planned = follow_ups.create(
+        DEFAULT_ACTOR, FollowUpInput(customer, date.today(), DEFAULT_ACTOR.staff_id, purpose="送样品")
+    )
+    window.show_page(window.my_day_page)
+    page = window.my_day_page
+    qtbot.waitUntil(lambda: page.today_table.rowCount() == 1)
+    page.today_table.selectRow(0)
+    seen: dict = {}
+
+    def log(dialog: ContactLogDialog) -> None:
+        seen["completes"] = dialog.completes.currentData()
+        dialog.summary.setPlainText("样品已送到")
+        dialog.plan_next.setChecked(False)
+        dialog.accept()
+
+    on_modal(ContactLogDialog, log)
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert seen == {"completes": planned.id}
+    assert follow_ups.for_customer(DEFAULT_ACTOR, customer) == []

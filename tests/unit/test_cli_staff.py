@@ -116,6 +116,7 @@ def test_handover_by_revenue_with_leave_as_json(staff_db):
         "per_recipient": {"李雷": 2, "韩梅": 3},
         "follow_ups_moved": 0,
         "follow_ups_created": 5,
+        "follow_ups_reassigned": 0,
         "marked_left": True,
     }
     managers = raw(path, "SELECT c.code, s.name FROM customer c JOIN staff s ON s.id = c.manager_id")

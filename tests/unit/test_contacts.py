@@ -167,6 +167,40 @@ def test_the_author_edits_for_seven_days_then_only_a_manager_and_the_history_kee
     assert [tuple(r) for r in summaries] == [("谈了价格", "谈了价格和交期"), ("谈了价格和交期", "经理更正")]
 
 
+def test_saving_the_same_staff_in_another_order_records_no_change(db):
+    zhang, li, wang = add_staff(db, "张伟"), add_staff(db, "李娜"), add_staff(db, "王芳")
+    customer = add_customer(db, "华东机电")
+    service = ContactService(db)
+    log = service.log(
+        zhang,
+        customer,
+        ContactLogInput(
+            summary="三人拜访",
+            occurred_at=at(date(2026, 5, 4)),
+            staff_ids=(zhang.staff_id, wang.staff_id, li.staff_id),
+        ),
+    )
+    for others in ((li.staff_id, wang.staff_id), (wang.staff_id, li.staff_id)):  # whatever order is stored
+        log = service.update(
+            zhang, log.id, replace(log.data, staff_ids=(zhang.staff_id, *others)), log.version
+        )
+    with db.session() as session:
+        fields = session.scalars(select(ChangeLog.field).where(ChangeLog.entity_id == log.id)).all()
+    assert "staff_ids" not in fields
+
+
+def test_the_next_contact_may_fall_on_the_same_local_day_west_of_greenwich(db, local_zone):
+    local_zone("America/New_York")  # 20:00 on 9 March there is 01:00 on 10 March in UTC
+    customer = add_customer(db, "华东机电")
+    evening = datetime(2026, 3, 9, 20, 0).astimezone()
+    log = ContactService(db).log(
+        DEFAULT_ACTOR,
+        customer,
+        ContactLogInput(summary="晚上的电话", occurred_at=evening, next_date=date(2026, 3, 9)),
+    )
+    assert log.data.next_date == date(2026, 3, 9)
+
+
 def test_moving_or_removing_a_log_recomputes_the_last_contact(db):
     customer = add_customer(db, "华东机电")
     service = ContactService(db)

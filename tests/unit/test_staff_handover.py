@@ -12,7 +12,7 @@ from sqlalchemy import func, insert, select, text, update
 
 from app.models import ChangeLog, Customer, CustomerStaff, FollowUp, Staff
 from app.services import events, handover
-from app.services.actor import DEFAULT_ACTOR
+from app.services.actor import DEFAULT_ACTOR, Actor
 from app.services.customers import CustomerInput, CustomerService, TransactionInput
 from app.services.errors import Cancelled, NotFoundError, ServiceError, ValidationError
 from app.services.handover import HandoverCustomer
@@ -215,6 +215,33 @@ def test_leave_and_rejoin_but_the_administrator_never_leaves(staff):
     with pytest.raises(ServiceError, match=re.escape("The built-in administrator cannot leave.")):
         staff.leave(DEFAULT_ACTOR, admin.id)
     assert staff.get(DEFAULT_ACTOR, admin.id).active
+
+
+def test_only_a_manager_changes_staff_and_departments(db, staff):
+    east = staff.save_department(DEFAULT_ACTOR, "East")
+    empty = staff.save_department(DEFAULT_ACTOR, "Empty")
+    wang = person(staff, "Wang Fang", department_id=east.id)
+    gone = person(staff, "Gone Guo")
+    staff.leave(DEFAULT_ACTOR, gone, date(2026, 1, 31))
+    sales = Actor(staff_id=wang, name="Wang Fang", role="sales")
+    before = (staff.departments(DEFAULT_ACTOR), staff.staff(DEFAULT_ACTOR))
+    attempts = [
+        lambda: staff.save(sales, StaffInput(name="Li Lei")),
+        lambda: staff.save(sales, StaffInput(name="Wang Fang", role="admin"), wang),
+        lambda: staff.save_department(sales, "West"),
+        lambda: staff.save_department(sales, "Far East", east.id),
+        lambda: staff.delete_department(sales, empty.id),
+        lambda: staff.leave(sales, wang, date(2026, 3, 1)),
+        lambda: staff.rejoin(sales, gone),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ServiceError, match=re.escape("Only a manager can do this.")):
+            attempt()
+    assert (staff.departments(DEFAULT_ACTOR), staff.staff(DEFAULT_ACTOR)) == before
+    # A department manager may.
+    manager = Actor(staff_id=person(staff, "Zhao Min", role="manager"), name="Zhao Min", role="manager")
+    assert staff.save(manager, StaffInput(name="Li Lei")).name == "Li Lei"
+    assert staff.rejoin(manager, gone).active
 
 
 def test_additional_staff_are_replaced_as_a_set_with_history(db, staff):
@@ -601,3 +628,75 @@ def test_a_follow_up_already_moved_by_someone_else_is_not_counted(db, office):
     result = handover.execute(db, DEFAULT_ACTOR, wang, {office["C1"]: li}, as_of=AS_OF)
     assert (result.moved, result.follow_ups_moved) == (1, 0)
     assert [f[1] for f in follow_ups(db) if f[0] == "C1" and f[3] == "manual"] == [zhao]
+
+
+def test_only_a_manager_runs_a_handover_though_anyone_may_look(db, office):
+    wang, li = office["Wang Fang"], office["Li Lei"]
+    sales = Actor(staff_id=li, name="Li Lei", role="sales")
+    # The situation and the split are a preview: open to read.
+    found = handover.situation(db, sales, wang, AS_OF)
+    assert [c.code for c in found.customers] == ["C1", "C2", "C3", "C4"]
+    with pytest.raises(ServiceError, match=re.escape("Only a manager can do this.")):
+        handover.execute(db, sales, wang, {office["C1"]: li}, mark_left=True, as_of=AS_OF)
+    nothing_changed(db, office)
+    assert [f[1] for f in follow_ups(db) if f[0] == "C1"] == [wang]
+
+
+def test_marking_the_leaver_as_left_gives_their_other_follow_ups_to_someone_active(db, staff, office):
+    """Wang's open follow-ups of customers not moved: to the customer's manager if active, else to the
+    first recipient (Li: the recipient of the first customer in the assignment, though Han comes first by
+    name)."""
+    wang, li, han, zhao = (office[n] for n in ("Wang Fang", "Li Lei", "Han Mei", "Zhao Min"))
+    gu = person(staff, "Gu Gang")
+    g1 = customer(db, "G1", gu)  # its manager leaves before the handover
+    n1 = customer(db, "N1", None)  # no manager
+    staff.leave(DEFAULT_ACTOR, gu, date(2026, 3, 1))
+    on_z1 = add_follow_up(db, office["Z1"], wang, date(2026, 3, 15))  # Zhao's customer, Wang serves it
+    on_g1 = add_follow_up(db, g1, wang, date(2026, 3, 16))
+    on_n1 = add_follow_up(db, n1, wang, date(2026, 3, 17))
+    on_c3 = add_follow_up(db, office["C3"], wang, date(2026, 3, 18))  # still Wang's customer: not handed over
+    done_z1 = add_follow_up(db, office["Z1"], wang, date(2026, 3, 1), status="done")
+    dropped = add_follow_up(db, office["Z1"], wang, date(2026, 3, 2))
+    with db.session() as session:
+        session.execute(
+            update(FollowUp)
+            .where(FollowUp.id == dropped)
+            .values(deleted_at=datetime(2026, 3, 5, tzinfo=timezone.utc))
+        )
+
+    def owners() -> dict[uuid.UUID, tuple]:
+        with db.session() as session:
+            return {
+                i: (o, v, by)
+                for i, o, v, by in session.execute(
+                    select(FollowUp.id, FollowUp.owner_id, FollowUp.version, FollowUp.updated_by_id)
+                )
+            }
+
+    # Without leaving, Wang keeps them.
+    kept = handover.execute(db, DEFAULT_ACTOR, wang, {office["C4"]: li}, as_of=AS_OF)
+    assert (kept.follow_ups_moved, kept.follow_ups_reassigned) == (0, 0)
+    assert {owners()[f][0] for f in (on_z1, on_g1, on_n1, on_c3)} == {wang}
+
+    before = owners()
+    result = handover.execute(
+        db, DEFAULT_ACTOR, wang, {office["C1"]: li, office["C2"]: han}, mark_left=True, as_of=AS_OF
+    )
+    after = owners()
+    # C1's open follow-up went with C1 to Li; Z1's to Zhao (its active manager); G1's manager has left,
+    # N1 has none and C3's is Wang himself: to Li. Done, deleted and Zhao's own follow-ups stay.
+    assert (result.follow_ups_moved, result.follow_ups_reassigned) == (1, 4)
+    assert {f: after[f][0] for f in before} == {
+        **{f: before[f][0] for f in before},
+        office["f_open"]: li,
+        on_z1: zhao,
+        on_g1: li,
+        on_n1: li,
+        on_c3: li,
+    }
+    assert after[done_z1][0] == after[dropped][0] == wang and after[office["f_other"]][0] == zhao
+    # Written as a follow-up moving with its customer is: one version more, by the actor.
+    for follow_up in (on_z1, on_g1, on_n1, on_c3):
+        assert after[follow_up][1:] == (before[follow_up][1] + 1, DEFAULT_ACTOR.staff_id)
+    assert after[done_z1][1] == before[done_z1][1]
+    assert not staff.get(DEFAULT_ACTOR, wang).active

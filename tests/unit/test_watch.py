@@ -7,21 +7,34 @@ import re
 import uuid
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import insert, update
 
 from app.models import ContactLog, Customer, CustomerStaff, FollowUp, Staff
 from app.services import watch
-from app.services.actor import DEFAULT_ACTOR
+from app.services.actor import DEFAULT_ACTOR, Actor
 from app.services.contacts import refresh_last_contact
 from app.services.customers import CustomerInput, CustomerService, TransactionInput
-from app.services.errors import ValidationError
+from app.services.errors import ServiceError, ValidationError
 from app.services.staff import StaffInput, StaffService
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture(autouse=True)
+def utc_machine(local_zone):
+    """The cases below were worked out for a machine on UTC; the time-zone tests switch to Beijing."""
+    local_zone("UTC")
 
 
 def utc(day: date, hour: int = 10, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), timezone.utc)
+
+
+def beijing(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), BEIJING)
 
 
 def person(db, name: str) -> uuid.UUID:
@@ -72,6 +85,17 @@ def test_watch_days_default_save_and_refuse_out_of_range(db):
     assert watch.watch_days(db) == {"vip": 30, "important": 60}  # nothing saved
     watch.save_watch_days(db, DEFAULT_ACTOR, {"normal": 120})
     assert watch.watch_days(db) == {"normal": 120}  # the whole setting is replaced
+
+
+def test_only_a_manager_saves_the_watch_days(db):
+    watch.save_watch_days(db, DEFAULT_ACTOR, {"vip": 30})
+    sales = Actor(staff_id=person(db, "Wang Fang"), name="Wang Fang", role="sales")
+    with pytest.raises(ServiceError, match=re.escape("Only a manager can do this.")):
+        watch.save_watch_days(db, sales, {"vip": 60})
+    assert watch.watch_days(db) == {"vip": 30}
+    manager = Actor(staff_id=person(db, "Zhao Min"), name="Zhao Min", role="general_manager")
+    watch.save_watch_days(db, manager, {"vip": 45})
+    assert watch.watch_days(db) == {"vip": 45}
 
 
 # ---------------------------------------------------------------- lapsed, as of today (the kept column)
@@ -247,6 +271,110 @@ def test_key_customers_with_fewer_than_two_staff(db):
         "",
     )
     assert [c.code for c in watch.understaffed(db, DEFAULT_ACTOR, staff_id=ma)] == ["K1", "K4", "K5"]
+
+
+def test_a_key_customer_whose_manager_has_left_is_short_of_staff(db):
+    """The account manager counts only while active: a key customer with a manager who left and one
+    active additional staff member has one person serving it."""
+    staff = StaffService(db)
+    ma, ann, bo = person(db, "Ma Ming"), person(db, "An Ann"), person(db, "Bo Bai")
+    gone, deleted, half = person(db, "Gone Guo"), person(db, "Del Deng"), person(db, "Half He")
+    ids = {}
+    for code, manager in (("L1", gone), ("L2", deleted), ("L3", half), ("L4", ma)):
+        ids[code] = customer(db, code, manager, category="key")
+        staff.set_customer_staff(DEFAULT_ACTOR, ids[code], [ann])  # one active additional staff each
+    ids["L5"] = customer(db, "L5", gone, category="key")  # a left manager and nobody else: 0
+    ids["L6"] = customer(db, "L6", ma, category="key")  # Ann and Bo, who left since: 1 with Ma
+    staff.set_customer_staff(DEFAULT_ACTOR, ids["L6"], [ann, bo])
+    staff.leave(DEFAULT_ACTOR, gone, date(2026, 1, 31))  # still L1's and L5's manager
+    staff.leave(DEFAULT_ACTOR, bo, date(2026, 1, 31))
+    with db.session() as session:
+        session.execute(update(Staff).where(Staff.id == deleted).values(deleted_at=utc(date(2026, 2, 1))))
+        # Active but with a leaving date (a row the services would not write): counted as left.
+        session.execute(update(Staff).where(Staff.id == half).values(left_on=date(2026, 2, 1)))
+        # Bo's row kept active behind the services' back, but with a leaving date: not counted either.
+        session.execute(update(Staff).where(Staff.id == bo).values(active=True))
+        session.add(CustomerStaff(customer_id=ids["L6"], staff_id=bo))
+    found = watch.understaffed(db, DEFAULT_ACTOR)
+    # L1, L2, L3: Ann only → 1; L4: Ma + Ann → 2, not short; L5: 0; L6: Ma + Ann → 2.
+    assert [(c.code, c.staff_count) for c in found] == [("L5", 0), ("L1", 1), ("L2", 1), ("L3", 1)]
+    assert (found[1].manager, found[0].manager) == ("Gone Guo", "Gone Guo")  # still named as manager
+    assert [(c.code, c.staff_count) for c in watch.understaffed(db, DEFAULT_ACTOR, staff_id=gone)] == [
+        ("L5", 0),
+        ("L1", 1),
+    ]
+
+
+# ---------------------------------------------------------------- the local time zone (Beijing, UTC+8)
+
+
+def test_a_contact_counts_for_its_local_day_today(db, local_zone):
+    local_zone("Asia/Shanghai")
+    today = date.today()  # Beijing's date
+    t30 = customer(db, "T30", None, registered_on=today - timedelta(days=400))
+    t31 = customer(db, "T31", None, registered_on=today - timedelta(days=400))
+    # 07:00 in Beijing is 23:00 UTC the day before: the contact is still of its Beijing date.
+    log(db, t30, beijing(today - timedelta(days=30), 7))
+    log(db, t31, beijing(today - timedelta(days=31), 7))
+    assert beijing(today, 7).astimezone(timezone.utc).date() == today - timedelta(days=1)
+    # More than 30 days: T31 (31), not T30 (30); by UTC dates they would be 32 and 31.
+    assert codes_and_days(watch.lapsed(db, DEFAULT_ACTOR, as_of=today, days=30)) == [("T31", 31)]
+    assert watch.lapsed(db, DEFAULT_ACTOR, as_of=today, days=30)[0] == 1
+
+
+def test_a_past_day_runs_from_local_midnight_to_local_midnight(db, local_zone):
+    local_zone("Asia/Shanghai")
+    as_of = date(2025, 6, 30)  # its Beijing day: 2025-06-29 16:00 to 2025-06-30 16:00 UTC
+    ids = {}
+
+    def add(code, *moments, registered=date(2024, 1, 1)):
+        ids[code] = customer(db, code, None, registered_on=registered)
+        if moments:
+            log(db, ids[code], *moments)
+
+    add("M1", beijing(date(2025, 5, 31), 7))  # May 31st in Beijing (May 30th UTC): 30 days, not more
+    add("M2", beijing(date(2025, 5, 30), 23, 30))  # May 30th: 31 days
+    # Logged at 07:00 on July 1st in Beijing (23:00 on June 30th UTC): after the day's end, not yet
+    # there then; before it, May 1st: 60 days.
+    add("M3", beijing(date(2025, 5, 1), 12), beijing(date(2025, 7, 1), 7))
+    add("M4", beijing(date(2025, 6, 30), 7))  # on the day itself (June 29th UTC): 0 days
+    # Never contacted nor registered: the local date of the file's creation.
+    add("N1", registered=None)
+    add("N2", registered=None)
+    with db.session() as session:
+        for code, created in (("N1", beijing(date(2025, 5, 31), 7)), ("N2", beijing(date(2025, 5, 30), 7))):
+            session.execute(
+                update(Customer)
+                .where(Customer.id == ids[code])
+                .values(registered_on=None, created_at=created)
+            )
+    total, rows = watch.lapsed(db, DEFAULT_ACTOR, as_of=as_of, days=30)
+    # M3 60; M2 and N2 both May 30th, 31 days (by code).
+    assert (total, [(c.code, c.days_without) for c in rows]) == (3, [("M3", 60), ("M2", 31), ("N2", 31)])
+    assert rows[0].last_contact_at == beijing(date(2025, 5, 1), 12)
+    # With 29 days, M1 and N1 (30 each) join; M4 never does.
+    assert codes_and_days(watch.lapsed(db, DEFAULT_ACTOR, as_of=as_of, days=29)) == [
+        ("M3", 60),
+        ("M2", 31),
+        ("N2", 31),
+        ("M1", 30),
+        ("N1", 30),
+    ]
+
+
+def test_the_overview_counts_contacts_by_local_days(db, local_zone):
+    local_zone("Asia/Shanghai")
+    as_of = date(2025, 6, 30)
+    pan, qian, ren = person(db, "Pan Ping"), person(db, "Qian Qi"), person(db, "Ren Ran")
+    c1 = customer(db, "C1", pan, registered_on=date(2025, 6, 1))
+    # The 30 days are June 1st to 30th in Beijing: 2025-05-31 16:00 to 2025-06-30 16:00 UTC; the 90 days
+    # start on April 2nd in Beijing (April 1st 16:00 UTC).
+    log(db, c1, beijing(date(2025, 6, 1), 7), staff_id=pan)  # May 31st 23:00 UTC: in both
+    log(db, c1, beijing(date(2025, 7, 1), 7), staff_id=qian)  # June 30th 23:00 UTC: the next day, in neither
+    log(db, c1, beijing(date(2025, 4, 2), 7), staff_id=ren)  # April 1st 23:00 UTC: in the 90 days only
+    log(db, c1, beijing(date(2025, 4, 1), 23), staff_id=ren)  # April 1st 15:00 UTC: in neither
+    rows = {o.name: (o.contacts_30, o.contacts_90) for o in watch.overview(db, DEFAULT_ACTOR, as_of)}
+    assert (rows["Pan Ping"], rows["Qian Qi"], rows["Ren Ran"]) == ((1, 1), (0, 0), (0, 1))
 
 
 # ---------------------------------------------------------------- the overview
