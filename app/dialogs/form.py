@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
+    QWizard,
+    QWizardPage,
 )
 
 from app.i18n import _, current_language
@@ -339,3 +341,41 @@ class FormFields(QObject):
             label.clear()
             self.widgets[name].setStyleSheet("")
             self.widgets[name].setToolTip(self._tips.get(name, ""))
+
+
+def set_wizard_buttons(wizard: QWizard, commit: str) -> None:
+    """The wizard's buttons in the user's language (Qt's own texts stay English without a Qt
+    translation), `commit` on the page that does the work; no Back or Cancel once it is done."""
+    wizard.setOption(QWizard.WizardOption.NoBackButtonOnLastPage)
+    wizard.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage)
+    for button, text in (
+        (QWizard.WizardButton.NextButton, _("Next >")),
+        (QWizard.WizardButton.BackButton, _("< Back")),
+        (QWizard.WizardButton.CommitButton, commit),
+        (QWizard.WizardButton.FinishButton, _("Close")),
+        (QWizard.WizardButton.CancelButton, _("Cancel")),
+    ):
+        wizard.setButtonText(button, text)
+
+
+class ReadyPage(QWizardPage):
+    """A wizard page whose Next button follows `ready()` (and waits while `busy()`).
+
+    A hidden mandatory field holds "1" when the page is ready, and Qt's own isComplete() reads it, so
+    no page emits completeChanged from Python: PySide6 6.12's Signal.emit() loses a reference to True
+    on each call, and under CPython 3.11 enough of them abort the interpreter (bool_dealloc)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self._ready = QLineEdit(self)
+        self._ready.hide()
+        self.registerField(f"{name}_ready*", self._ready)
+
+    def ready(self) -> bool:
+        return True
+
+    def busy(self) -> bool:
+        return False
+
+    def update_ready(self) -> None:
+        self._ready.setText("1" if self.ready() and not self.busy() else "")

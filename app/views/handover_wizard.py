@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -39,11 +38,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
     QWizard,
-    QWizardPage,
 )
 
 from app.db import Database
-from app.dialogs.form import ERROR_TEXT, index_of
+from app.dialogs.form import ERROR_TEXT, ReadyPage, index_of, set_wizard_buttons
 from app.i18n import N_, _, format_date, format_money, format_number
 from app.services import handover, labels
 from app.services.actor import Actor
@@ -253,22 +251,15 @@ class RecipientDelegate(QStyledItemDelegate):
             model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
 
 
-class _Page(QWizardPage):
-    """A page whose Next button follows `ready()`: a hidden mandatory field holds "1" when it is, and
-    Qt's own isComplete() reads it (as the import wizard does, for the same PySide reason)."""
+class _Page(ReadyPage):
+    """A handover page: Next waits while the wizard reads or writes."""
 
     def __init__(self, wizard: HandoverWizard, name: str) -> None:
-        super().__init__()
+        super().__init__(name)
         self._wizard = wizard
-        self._ready = QLineEdit(self)
-        self._ready.hide()
-        self.registerField(f"{name}_ready*", self._ready)
 
-    def ready(self) -> bool:
-        return True
-
-    def update_ready(self) -> None:
-        self._ready.setText("1" if self.ready() and not self._wizard.busy else "")
+    def busy(self) -> bool:
+        return self._wizard.busy
 
     def cleanupPage(self) -> None:
         # Going Back keeps what was chosen here (Qt would reset the fields).
@@ -319,13 +310,7 @@ class HandoverWizard(QWizard):
         self.setPage(CUSTOMERS_PAGE, self.customers_page)
         self.setPage(CONFIRM_PAGE, self.confirm_page)
         self.setPage(RESULT_PAGE, self.result_page)
-        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage)
-        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage)
-        self.setButtonText(QWizard.WizardButton.NextButton, _("Next >"))
-        self.setButtonText(QWizard.WizardButton.BackButton, _("< Back"))
-        self.setButtonText(QWizard.WizardButton.CommitButton, _("Hand over"))
-        self.setButtonText(QWizard.WizardButton.FinishButton, _("Close"))
-        self.setButtonText(QWizard.WizardButton.CancelButton, _("Cancel"))
+        set_wizard_buttons(self, _("Hand over"))
         geometry = settings.geometry(SETTINGS_NAME)
         if geometry.isEmpty():
             self.resize(940, 640)

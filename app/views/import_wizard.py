@@ -29,11 +29,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
     QWizard,
-    QWizardPage,
 )
 
 from app.db import Database, DatabaseOpenError
-from app.dialogs.form import ERROR_TEXT
+from app.dialogs.form import ERROR_TEXT, ReadyPage, set_wizard_buttons
 from app.dialogs.import_problems import COLORS, ProblemTable, count_text, level_label, target_title
 from app.i18n import _, format_number
 from app.services import import_columns
@@ -124,13 +123,7 @@ class ImportWizard(QWizard):
         self.setPage(MAPPING_PAGE, self.mapping_page)
         self.setPage(PREVIEW_PAGE, self.preview_page)
         self.setPage(RUN_PAGE, self.run_page)
-        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage)
-        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage)
-        self.setButtonText(QWizard.WizardButton.CommitButton, _("Import"))
-        self.setButtonText(QWizard.WizardButton.NextButton, _("Next >"))
-        self.setButtonText(QWizard.WizardButton.BackButton, _("< Back"))
-        self.setButtonText(QWizard.WizardButton.FinishButton, _("Close"))
-        self.setButtonText(QWizard.WizardButton.CancelButton, _("Cancel"))
+        set_wizard_buttons(self, _("Import"))
         geometry = settings.geometry("import_wizard")
         if geometry.isEmpty():
             self.resize(980, 680)
@@ -236,25 +229,12 @@ class ImportWizard(QWizard):
         super().closeEvent(event)
 
 
-class _Page(QWizardPage):
-    """A page whose Next button follows `ready()`.
-
-    A hidden mandatory field holds "1" when the page is ready, and Qt's own isComplete() reads it, so
-    no page emits completeChanged from Python: PySide6 6.12's Signal.emit() loses a reference to True
-    on each call, and under CPython 3.11 enough of them abort the interpreter (bool_dealloc)."""
+class _Page(ReadyPage):
+    """An import page, with the wizard at hand."""
 
     def __init__(self, wizard: ImportWizard, name: str) -> None:
-        super().__init__()
+        super().__init__(name)
         self._wizard = wizard
-        self._ready = QLineEdit(self)
-        self._ready.hide()
-        self.registerField(f"{name}_ready*", self._ready)
-
-    def ready(self) -> bool:
-        return True
-
-    def update_ready(self) -> None:
-        self._ready.setText("1" if self.ready() else "")
 
 
 class FilePage(_Page):

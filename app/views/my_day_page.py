@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 from enum import IntEnum
 
-from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QLocale, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,6 +40,7 @@ from app.services.followups import FollowUpInfo, FollowUpService
 from app.services.tiers import TierService
 from app.views.contact_actions import cancel_follow_up, log_contact, reschedule_follow_up
 from app.views.holidays_window import HolidaysWindow
+from app.views.qt_events import ReloadWhenShown
 from app.views.settings import Settings
 
 # What a write must touch for this page to show something else.
@@ -200,15 +201,10 @@ class MyDayPage(QWidget):
         self.customers = CustomerService(db)
         self.manager = actor.is_manager
         self.today = date.today()
-        self._stale = True  # read the first time the page is shown, and after changes made while hidden
         self._staff: list[StaffMember] = []
         self._reminders: list[CareReminder] = []
         self._holidays_window: HolidaysWindow | None = None
-        # Several announcements in a row (a log that also completes a follow-up) make one reload.
-        self._reload_timer = QTimer(self)
-        self._reload_timer.setSingleShot(True)
-        self._reload_timer.setInterval(0)
-        self._reload_timer.timeout.connect(self._reload_if_shown)
+        self._reloader = ReloadWhenShown(self, lambda: self.reload())  # when first shown, and after changes
 
         self.heading = QLabel()
         self.heading.setObjectName("my_day_heading")
@@ -418,27 +414,18 @@ class MyDayPage(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         # Changes made while hidden, or a new day since the page was last read.
-        if self._stale or self.today != date.today():
+        if self._reloader.stale or self.today != date.today():
             self.reload()
         super().showEvent(event)
 
     def on_change(self, change: events.Change) -> None:
         """A write anywhere: reload when it touches what the page shows, once shown again if hidden."""
         if change.entity in RELOAD_ON:
-            self._request_reload()
-
-    def _request_reload(self) -> None:
-        self._stale = True
-        self._reload_timer.start()
-
-    def _reload_if_shown(self) -> None:
-        if self.isVisible():
-            self.reload()
+            self._reloader.request()
 
     def reload(self) -> None:
         """Read the day again: one call to each service."""
-        self._reload_timer.stop()
-        self._stale = False
+        self._reloader.reloading()
         self.today = date.today()
         if self.manager:
             self._staff = self.customers.staff(self.actor)
@@ -619,7 +606,7 @@ class MyDayPage(QWidget):
         detail = log_contact(self, self.db, self.actor, follow_up.customer_id, preset)
         if detail is not None:
             self.message.emit(_("Contact with {customer} logged.").format(customer=follow_up.customer_name))
-            self._request_reload()
+            self._reloader.request()
 
     def reschedule(self) -> None:
         follow_up = self.current_follow_up()
@@ -632,7 +619,7 @@ class MyDayPage(QWidget):
                     customer=follow_up.customer_name, date=format_date(moved.due_on)
                 )
             )
-        self._request_reload()
+        self._reloader.request()
 
     def cancel_follow_up(self) -> None:
         follow_up = self.current_follow_up()
@@ -640,7 +627,7 @@ class MyDayPage(QWidget):
             self.message.emit(
                 _("Follow-up with {customer} cancelled.").format(customer=follow_up.customer_name)
             )
-            self._request_reload()
+            self._reloader.request()
 
     # -- care reminders
 
@@ -694,7 +681,7 @@ class MyDayPage(QWidget):
         detail = log_contact(self, self.db, self.actor, reminder.customer_id, preset)
         if detail is not None:
             self.message.emit(_("Greeting to {customer} logged.").format(customer=reminder.customer_name))
-            self._request_reload()
+            self._reloader.request()
 
     def _log_holiday_greeting(self, reminder: CareReminder) -> None:
         title = _("Log holiday greeting")
@@ -747,7 +734,7 @@ class MyDayPage(QWidget):
             QMessageBox.warning(self, title, str(exc))
             return
         self.message.emit(_("Greeting logged for {n} customers").format(n=logged))
-        self._request_reload()
+        self._reloader.request()
 
     # -- holidays
 
@@ -756,7 +743,7 @@ class MyDayPage(QWidget):
         if self._holidays_window is None:
             window = HolidaysWindow(self.db, self.actor, self)
             window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            window.changed.connect(self._request_reload)
+            window.changed.connect(self._reloader.request)
             window.destroyed.connect(self._holidays_closed)
             self._holidays_window = window
         self._holidays_window.show()

@@ -49,6 +49,7 @@ from app.services.staff import StaffService
 from app.services.tiers import TierService
 from app.services.watch import LapsedCustomer, StaffOverview, UnderstaffedCustomer
 from app.views.contact_actions import log_contact
+from app.views.qt_events import ReloadWhenShown
 from app.views.row_order import reorder_rows
 from app.views.settings import Settings
 from app.views.tasks import Task
@@ -224,7 +225,6 @@ class WatchPage(QWidget):
         self.settings = settings
         self.manager = actor.is_manager
         self.staff_service = StaffService(db)
-        self._stale = True  # read the first time the page is shown, and after changes made while hidden
         # The tabs whose list is to be read again: a tab's list is read when the tab is shown.
         self._stale_tabs = {LAPSED_TAB, UNDERSTAFFED_TAB, OVERVIEW_TAB}
         self._staff_stale = True  # the account manager combo; read again after a change of staff
@@ -232,11 +232,7 @@ class WatchPage(QWidget):
         self.overview_task: Task | None = None
         self._watch_days: dict[str, int] = {}
         self.lapsed_total = 0
-        # Several announcements in a row (a handover announces three) make one reload.
-        self._reload_timer = QTimer(self)
-        self._reload_timer.setSingleShot(True)
-        self._reload_timer.setInterval(0)
-        self._reload_timer.timeout.connect(self._reload_if_shown)
+        self._reloader = ReloadWhenShown(self, lambda: self.reload())  # when first shown, and after changes
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)
         self._filter_timer.setInterval(FILTER_DELAY_MS)
@@ -559,7 +555,7 @@ class WatchPage(QWidget):
     # -- loading
 
     def showEvent(self, event: QShowEvent) -> None:
-        if self._stale:
+        if self._reloader.stale:
             self.reload()
         else:
             self._load_current_tab()
@@ -570,15 +566,7 @@ class WatchPage(QWidget):
         if change.entity in RELOAD_ON:
             if change.entity == "staff":
                 self._staff_stale = True
-            self._request_reload()
-
-    def _request_reload(self) -> None:
-        self._stale = True
-        self._reload_timer.start()
-
-    def _reload_if_shown(self) -> None:
-        if self.isVisible():
-            self.reload()
+            self._reloader.request()
 
     def refresh(self) -> None:
         """Everything read again, the staff too (the Refresh button)."""
@@ -589,8 +577,7 @@ class WatchPage(QWidget):
         """Read again what the current tab shows: one page of customers without contact (lapsed, limit
         500) or the key customers short of staff; the overview in the background. The other tabs are
         read when they are shown, so that a reload reads one list (≤ 200 ms on 100,000 customers)."""
-        self._reload_timer.stop()
-        self._stale = False
+        self._reloader.reloading()
         try:
             if self.manager and self._staff_stale:
                 self._fill_managers()
@@ -852,7 +839,7 @@ class WatchPage(QWidget):
             return
         if log_contact(self, self.db, self.actor, chosen[0].id) is not None:
             self.message.emit(_("Contact with {customer} logged.").format(customer=chosen[0].name))
-            self._request_reload()
+            self._reloader.request()
 
     def reassign(self) -> bool:
         """Ask for the handover of the selected customers, who must share one account manager."""

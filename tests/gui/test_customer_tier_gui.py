@@ -7,15 +7,14 @@ from collections.abc import Callable, Iterator
 from datetime import date
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
 
 from app.dialogs.override_dialog import OverrideDialog
 from app.services.actor import DEFAULT_ACTOR
 from app.services.customers import CustomerInput, CustomerService, TransactionInput
 from app.services.tiers import TierService, tier_name
 from app.views.main_window import MainWindow
-from tests.gui.conftest import shown_main_window
+from tests.gui.conftest import on_modal, shown_main_window
 
 AS_OF = date(2025, 6, 30)
 # Name, manual rating, then (day, amount) of each purchase within the year before AS_OF: a range of
@@ -72,15 +71,11 @@ def fill_next_override_dialog(fill: Callable[[OverrideDialog], None]) -> list[Ov
     """Let `fill` work the next override dialog through its widgets (it clicks OK or Cancel)."""
     seen: list[OverrideDialog] = []
 
-    def attempt() -> None:
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, OverrideDialog):
-            seen.append(dialog)
-            fill(dialog)
-        else:
-            QTimer.singleShot(20, attempt)
+    def act(dialog: OverrideDialog) -> None:
+        seen.append(dialog)
+        fill(dialog)
 
-    QTimer.singleShot(0, attempt)
+    on_modal(OverrideDialog, act)
     return seen
 
 

@@ -7,8 +7,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from app.services.actor import DEFAULT_ACTOR
 from app.services.customers import (
@@ -21,7 +21,7 @@ from app.services.customers import (
 from app.views.customer_table_model import PAGE_SIZE, Column, CustomerTableModel
 from app.views.main_window import MainWindow
 from app.views.settings import Settings
-from tests.gui.conftest import shown_main_window
+from tests.gui.conftest import on_modal, shown_main_window
 
 COMPANIES = [
     ("北京华信科技有限公司", "华信", "key", "vip", "信息技术", "北京", "北京"),
@@ -63,15 +63,11 @@ def answer_next_message_box(button: QMessageBox.StandardButton) -> list[str]:
     """Click `button` on the next modal message box; returns the texts it showed."""
     seen: list[str] = []
 
-    def click() -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            seen.append(box.text())
-            box.button(button).click()
-        else:
-            QTimer.singleShot(20, click)
+    def click(box: QMessageBox) -> None:
+        seen.append(box.text())
+        box.button(button).click()
 
-    QTimer.singleShot(0, click)
+    on_modal(QMessageBox, click)
     return seen
 
 
@@ -210,15 +206,11 @@ def test_second_editor_is_refused_and_offered_a_reload(qtbot, window, service):
     first.fields.widgets["address"].setText("长安街1号")
     seen = []
 
-    def reload_when_asked() -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            seen.append(box.text())
-            box.buttons()[0].click()  # "Reload (discard my edits)"
-        else:
-            QTimer.singleShot(20, reload_when_asked)
+    def reload_when_asked(box: QMessageBox) -> None:
+        seen.append(box.text())
+        box.buttons()[0].click()  # "Reload (discard my edits)"
 
-    QTimer.singleShot(0, reload_when_asked)
+    on_modal(QMessageBox, reload_when_asked)
     assert first.save() is False
     assert "Administrator" in seen[0]
     assert service.get(DEFAULT_ACTOR, customer_id).data.address == ""
@@ -258,32 +250,24 @@ def test_contacts_and_transactions_tabs(qtbot, window, service):
     customer_id = window.customers_page.model.customer_id(0)
     editor = window.open_customer(customer_id)
 
-    def fill_contact() -> None:
-        dialog = QApplication.activeModalWidget()
-        if dialog is None:
-            QTimer.singleShot(20, fill_contact)
-            return
+    def fill_contact(dialog: QDialog) -> None:
         dialog.fields.widgets["name"].setText("张伟")
         dialog.fields.widgets["mobile"].setText("138 1234 5678")
         dialog.fields.widgets["is_decision_maker"].setChecked(True)
         dialog.accept()
 
-    QTimer.singleShot(0, fill_contact)
+    on_modal(QDialog, fill_contact)
     editor.add_contact()
     assert editor.contacts_table.rowCount() == 1
     assert editor.contacts_table.item(0, 2).text() == "13812345678"
     assert service.contacts(DEFAULT_ACTOR, customer_id)[0].data.is_decision_maker
 
-    def fill_transaction() -> None:
-        dialog = QApplication.activeModalWidget()
-        if dialog is None:
-            QTimer.singleShot(20, fill_transaction)
-            return
+    def fill_transaction(dialog: QDialog) -> None:
         dialog.fields.widgets["occurred_on"].set_value(date(2025, 3, 5))
         dialog.fields.widgets["amount"].setText("¥12,345.60")
         dialog.accept()
 
-    QTimer.singleShot(0, fill_transaction)
+    on_modal(QDialog, fill_transaction)
     editor.add_transaction()
     assert service.transactions(DEFAULT_ACTOR, customer_id)[0].data.amount == Decimal("12345.60")
     assert editor.transactions_table.item(0, 1).text() == "¥12,345.60"
