@@ -81,3 +81,14 @@ class FollowUpStatus(str, Enum):
     OPEN = "open"
     DONE = "done"
     CANCELLED = "cancelled"
+
+
+class ComplaintStatus(str, Enum):
+    """A complaint ticket's step (投诉处理): received, accepted, investigated, resolved, fed back, closed."""
+
+    NEW = "new"
+    ACCEPTED = "accepted"
+    INVESTIGATING = "investigating"
+    RESOLVED = "resolved"
+    FEEDBACK_GIVEN = "feedback_given"
+    CLOSED = "closed"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.i18n import N_, _
 from app.models.enums import (
     Category,
+    ComplaintStatus,
     ContactKind,
     CreditRating,
     DefaultTier,
@@ -62,6 +63,14 @@ CONTACT_KIND = {
     ContactKind.WECHAT.value: N_("WeChat"),
     ContactKind.MEETING.value: N_("Meeting"),
     ContactKind.OTHER.value: N_("Other"),
+}
+COMPLAINT_STATUS = {
+    ComplaintStatus.NEW.value: N_("Received"),
+    ComplaintStatus.ACCEPTED.value: N_("Accepted"),
+    ComplaintStatus.INVESTIGATING.value: N_("Investigating"),
+    ComplaintStatus.RESOLVED.value: N_("Resolved"),
+    ComplaintStatus.FEEDBACK_GIVEN.value: N_("Feedback given"),
+    ComplaintStatus.CLOSED.value: N_("Closed"),
 }
 STAFF_ROLE = {
     StaffRole.SALES.value: N_("Sales"),
