@@ -54,3 +54,34 @@ def deadline(
     if on_a_working_day:
         return datetime.combine(day, local.time()).astimezone()
     return datetime.combine(day + timedelta(days=1), time.min).astimezone()  # the end of the last one
+
+
+@dataclass(frozen=True)
+class DeadlinePolicy:
+    """How long a complaint may take: `days` from receipt, fewer for some severities or customer tiers
+    (the strictest that applies wins), in calendar or working days. Overdue, it escalates to the
+    department's manager; `second_level_days` later still, to the general manager."""
+
+    days: int = 3
+    by_severity: tuple[tuple[str, int], ...] = ()  # (severity, days), e.g. (("critical", 1),)
+    by_tier: tuple[tuple[str, int], ...] = ()  # (tier key, days)
+    working_days: bool = False
+    second_level_days: int = 2
+
+    def days_for(self, severity: str, tier: str | None) -> int:
+        special = [d for s, d in self.by_severity if s == severity] + [
+            d for t, d in self.by_tier if t == tier
+        ]
+        return min([self.days, *special])
+
+    def due_at(
+        self, received_at: datetime, severity: str, tier: str | None, calendar: WorkCalendar | None = None
+    ) -> datetime:
+        return deadline(received_at, self.days_for(severity, tier), self.working_days, calendar)
+
+    def escalation_level(self, due_at: datetime, now: datetime, calendar: WorkCalendar | None = None) -> int:
+        """0 while on time; 1 once past the deadline; 2 once `second_level_days` past that too."""
+        if now <= due_at:
+            return 0
+        second = deadline(due_at, self.second_level_days, self.working_days, calendar)
+        return 2 if now > second else 1

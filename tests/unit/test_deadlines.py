@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
-from app.services.deadlines import WorkCalendar, deadline
+from app.services.deadlines import DeadlinePolicy, WorkCalendar, deadline
 
 
 @pytest.fixture(autouse=True)
@@ -57,3 +57,28 @@ def test_a_time_in_utc_counts_by_the_local_day():
     # 2026-03-06 23:30 UTC is Saturday 07:30 in Beijing: a day off, so the clock starts on Monday.
     received = datetime.fromisoformat("2026-03-06T23:30:00+00:00")
     assert deadline(received, 1, True) == local(2026, 3, 10, 0, 0)
+
+
+def test_the_strictest_rule_that_applies_sets_the_days():
+    policy = DeadlinePolicy(days=3, by_severity=(("critical", 1), ("high", 2)), by_tier=(("vip", 2),))
+    assert policy.days_for("normal", "normal") == 3
+    assert policy.days_for("high", None) == 2
+    assert policy.days_for("normal", "vip") == 2
+    assert policy.days_for("critical", "vip") == 1
+    # Critical, in working days, received on Friday 16:00: due on Monday 16:00.
+    working = DeadlinePolicy(by_severity=(("critical", 1),), working_days=True)
+    assert working.due_at(local(2026, 3, 6, 16, 0), "critical", None) == local(2026, 3, 9, 16, 0)
+
+
+def test_escalation_levels_by_the_clock():
+    policy = DeadlinePolicy()  # 3 calendar days, then 2 more to the general manager
+    due = policy.due_at(local(2026, 3, 2, 9, 0), "normal", "normal")
+    assert due == local(2026, 3, 5, 9, 0)
+    assert policy.escalation_level(due, local(2026, 3, 5, 9, 0)) == 0  # on the stroke: still on time
+    assert policy.escalation_level(due, local(2026, 3, 5, 9, 1)) == 1
+    assert policy.escalation_level(due, local(2026, 3, 7, 9, 0)) == 1
+    assert policy.escalation_level(due, local(2026, 3, 7, 9, 1)) == 2
+    # In working days the second period steps over the weekend: Thursday 9:00 + 2 → Monday 9:00.
+    working = DeadlinePolicy(working_days=True)
+    assert working.escalation_level(due, local(2026, 3, 9, 8, 59)) == 1
+    assert working.escalation_level(due, local(2026, 3, 9, 9, 1)) == 2
