@@ -11,7 +11,7 @@ from app.i18n import _, format_date, format_datetime
 from app.services import labels
 from app.services.actor import DEFAULT_ACTOR
 from app.services.contacts import ContactLogDetail, ContactLogInput, ContactService
-from app.services.followups import FollowUpInfo, FollowUpService, answered_by, still_planned
+from app.services.followups import FollowUpInfo, FollowUpService, contact_plan
 from app.services.import_values import parse_choice
 from app.services.staff import StaffService
 
@@ -74,13 +74,10 @@ def cmd_log(args, out: TextIO) -> int:
             ) from None
         occurred = args.at or datetime.now(timezone.utc)
         day = occurred.astimezone().date()
-        # As in the window: the contact answers the open follow-up due soonest (within a week of it), and
-        # the cadence plans the next only when no other follow-up stays open.
-        open_follow_ups = FollowUpService(db).for_customer(DEFAULT_ACTOR, customer_id)
-        completes = answered_by(open_follow_ups, day)
+        plan = contact_plan(FollowUpService(db).for_customer(DEFAULT_ACTOR, customer_id), day)
+        completes = plan.answers
         next_date = args.next
-        others_open = still_planned(open_follow_ups, completes.id if completes else None)
-        if next_date is None and not args.no_next and not others_open:
+        if next_date is None and not args.no_next and plan.plan_next:
             next_date = contacts.proposed_next(DEFAULT_ACTOR, customer_id, day).due_on
         detail = contacts.log(
             DEFAULT_ACTOR,

@@ -31,7 +31,7 @@ from app.i18n import _, format_date
 from app.services import labels
 from app.services.contacts import CadenceProposal, ContactLogInput
 from app.services.customers import ContactDetail, StaffMember
-from app.services.followups import FollowUpInfo
+from app.services.followups import ContactPlan, FollowUpInfo
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,8 @@ class ContactLogContext:
     follow_ups: list[FollowUpInfo]
     proposal: CadenceProposal | None
     me: uuid.UUID  # who logs it: checked among the staff of a new log
-    answered: uuid.UUID | None = None  # the open follow-up a contact today most likely answers
-    plan_next: bool = True  # False while another follow-up stays open: the cadence proposes none
+    # Which follow-up a contact today answers, and whether the cadence plans the next (a new log).
+    plan: ContactPlan
 
 
 class ContactLogDialog(QDialog):
@@ -216,13 +216,13 @@ class ContactLogDialog(QDialog):
                 self.completes.addItem(_("Yes"), data.completes)
                 index = self.completes.count() - 1
             self.completes.setCurrentIndex(index)
-        elif initial_is_blank and self.context.answered is not None:
+        elif initial_is_blank and self.context.plan.answers is not None:
             # A plain new contact most likely answers the follow-up due soonest; a preset (a greeting,
             # say) names the follow-up it completes, or none.
-            self.completes.setCurrentIndex(max(index_of(self.completes, self.context.answered), 0))
+            self.completes.setCurrentIndex(max(index_of(self.completes, self.context.plan.answers.id), 0))
         proposal = self.context.proposal
         if new:
-            cadence = proposal.due_on if proposal and self.context.plan_next else None
+            cadence = proposal.due_on if proposal and self.context.plan.plan_next else None
             planned = data.next_date or cadence
             self.plan_next.setChecked(planned is not None)
             self.next_date.setDate(QDate(planned or date.today()))

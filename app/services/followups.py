@@ -96,16 +96,20 @@ def customers_served_by(staff_id: uuid.UUID):
     return or_(Customer.manager_id == staff_id, Customer.id.in_(additional))
 
 
-def answered_by(open_follow_ups: list[FollowUpInfo], on: date) -> FollowUpInfo | None:
-    """The follow-up a contact on `on` most likely answers: the earliest due by a week later.
-    `open_follow_ups` come sorted by due date, as `for_customer` gives them."""
-    return next((f for f in open_follow_ups if f.due_on <= on + timedelta(days=WEEK_DAYS)), None)
+@dataclass(frozen=True)
+class ContactPlan:
+    """What a new contact does to a customer's follow-ups, in the window and on the command line alike."""
+
+    answers: FollowUpInfo | None  # the earliest open follow-up due by a week after the contact
+    # Plan the next contact by the cadence: only when no other follow-up stays open, or every contact
+    # would pile up one more.
+    plan_next: bool
 
 
-def still_planned(open_follow_ups: list[FollowUpInfo], completes: uuid.UUID | None) -> bool:
-    """Whether a contact completing `completes` leaves another follow-up open: then no next contact is
-    proposed by the cadence, or every contact would pile up one more."""
-    return any(f.id != completes for f in open_follow_ups)
+def contact_plan(open_follow_ups: list[FollowUpInfo], on: date) -> ContactPlan:
+    """`open_follow_ups` sorted by due date, as `for_customer` gives them; `on`, the contact's day."""
+    answers = next((f for f in open_follow_ups if f.due_on <= on + timedelta(days=WEEK_DAYS)), None)
+    return ContactPlan(answers, plan_next=all(f is answers for f in open_follow_ups))
 
 
 class FollowUpService:

@@ -27,7 +27,7 @@ from app.models.enums import FollowUpStatus
 from app.services import events
 from app.services.actor import Actor
 from app.services.errors import Cancelled, NotFoundError, ServiceError
-from app.services.staff import CHUNK, StaffInfo, change_row, drop_additional_staff, staff_info
+from app.services.staff import CHUNK, StaffInfo, change_row, drop_additional_staff, serving, staff_info
 from app.services.staff import mark_left as mark_staff_left
 from app.services.tiers import year_before
 
@@ -336,18 +336,9 @@ def _move_chunk(
 ) -> int:
     """Everything that follows a chunk of customers to their new manager; returns follow-ups moved."""
     follow_ups = FollowUp.__table__
-    moved_follow_ups = session.execute(
-        update(follow_ups)
-        .where(
-            follow_ups.c.customer_id.in_(moved),
-            follow_ups.c.owner_id == from_staff_id,
-            follow_ups.c.status == FollowUpStatus.OPEN.value,
-            follow_ups.c.deleted_at.is_(None),
-        )
-        .values(
-            owner_id=recipient, updated_at=now, updated_by_id=actor.staff_id, version=follow_ups.c.version + 1
-        )
-    ).rowcount
+    moved_follow_ups = _give_open_follow_ups(
+        session, actor, from_staff_id, recipient, follow_ups.c.customer_id.in_(moved), now
+    )
     introductions = [
         {
             "id": uuid.uuid4(),
@@ -412,9 +403,7 @@ def _reassign_other_follow_ups(
             and_(
                 manager.id == Customer.manager_id,
                 manager.id != leaver_id,
-                manager.active.is_(True),
-                manager.left_on.is_(None),
-                manager.deleted_at.is_(None),
+                serving(manager),
             ),
         )
         .where(
@@ -428,23 +417,28 @@ def _reassign_other_follow_ups(
         owner = active_manager or fallback
         if owner is not None:
             by_owner.setdefault(owner, []).append(follow_up_id)
-    follow_ups = FollowUp.__table__
     reassigned = 0
     for owner, ids in by_owner.items():
         for start in range(0, len(ids), CHUNK):
-            reassigned += session.execute(
-                update(follow_ups)
-                .where(
-                    follow_ups.c.id.in_(ids[start : start + CHUNK]),
-                    follow_ups.c.owner_id == leaver_id,
-                    follow_ups.c.status == FollowUpStatus.OPEN.value,
-                    follow_ups.c.deleted_at.is_(None),
-                )
-                .values(
-                    owner_id=owner,
-                    updated_at=now,
-                    updated_by_id=actor.staff_id,
-                    version=follow_ups.c.version + 1,
-                )
-            ).rowcount
+            part = ids[start : start + CHUNK]
+            reassigned += _give_open_follow_ups(session, actor, leaver_id, owner, FollowUp.id.in_(part), now)
     return reassigned
+
+
+def _give_open_follow_ups(
+    session: Session, actor: Actor, from_id: uuid.UUID, to_id: uuid.UUID, which: ColumnElement[bool], now
+) -> int:
+    """`from_id`'s open follow-ups among `which` become `to_id`'s (a new version each); how many."""
+    follow_ups = FollowUp.__table__
+    return session.execute(
+        update(follow_ups)
+        .where(
+            which,
+            follow_ups.c.owner_id == from_id,
+            follow_ups.c.status == FollowUpStatus.OPEN.value,
+            follow_ups.c.deleted_at.is_(None),
+        )
+        .values(
+            owner_id=to_id, updated_at=now, updated_by_id=actor.staff_id, version=follow_ups.c.version + 1
+        )
+    ).rowcount

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy import ColumnElement, Select, and_, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.db import Database
@@ -58,6 +58,11 @@ class StaffInput:
 
 
 # ---------------------------------------------------------------- reading
+
+
+def serving(staff=Staff) -> ColumnElement[bool]:
+    """SQL: this staff row (Staff or an alias of it) works here: active, not left, not deleted."""
+    return and_(staff.active.is_(True), staff.left_on.is_(None), staff.deleted_at.is_(None))
 
 
 def _managed_counts() -> Select:

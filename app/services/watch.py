@@ -49,6 +49,7 @@ from app.services.contacts import day_start
 from app.services.errors import ValidationError
 from app.services.handover import revenue_window
 from app.services.labels import TIER_NAMES, label
+from app.services.staff import serving
 from app.services.tiers import TierService
 
 WATCH_DAYS_KEY = "watch_days"
@@ -158,10 +159,6 @@ def _local_date(dialect: str, expr, offset: timedelta) -> ColumnElement:
     return func.date(expr, f"{int(offset.total_seconds()):+d} seconds", type_=Date)
 
 
-def _local_day(moment: datetime) -> date:
-    return moment.astimezone().date()
-
-
 def _in_past(as_of: date) -> bool:
     return as_of < date.today()
 
@@ -261,10 +258,10 @@ def _days_without(
     as_of: date, last: datetime | None, registered_on: date | None, created_at: datetime
 ) -> int:
     if last is not None:
-        return (as_of - _local_day(last)).days
+        return (as_of - last.astimezone().date()).days
     if registered_on is not None:
         return (as_of - registered_on).days
-    return (as_of - _local_day(created_at)).days
+    return (as_of - created_at.astimezone().date()).days
 
 
 def lapsed(
@@ -348,21 +345,14 @@ def understaffed(db: Database, actor: Actor, staff_id: uuid.UUID | None = None) 
         .join(owner, owner.id == CustomerStaff.customer_id)
         .where(
             CustomerStaff.deleted_at.is_(None),
-            Staff.deleted_at.is_(None),
-            Staff.active.is_(True),
-            Staff.left_on.is_(None),
+            serving(Staff),
             or_(owner.manager_id.is_(None), owner.manager_id != CustomerStaff.staff_id),
         )
         .group_by(CustomerStaff.customer_id)
         .subquery("others")
     )
     manager = aliased(Staff)
-    manager_active = and_(
-        manager.id.is_not(None),
-        manager.active.is_(True),
-        manager.left_on.is_(None),
-        manager.deleted_at.is_(None),
-    )
+    manager_active = and_(manager.id.is_not(None), serving(manager))
     staff_count = (case((manager_active, 1), else_=0) + func.coalesce(others.c.n, 0)).label("staff_count")
     key = Customer.category == Category.KEY.value
     if top is not None:

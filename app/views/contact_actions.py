@@ -27,7 +27,7 @@ from app.services.actor import Actor
 from app.services.contacts import ContactLogDetail, ContactLogInput, ContactService
 from app.services.customers import CustomerQuery, CustomerService
 from app.services.errors import ServiceError, ValidationError
-from app.services.followups import FollowUpInfo, FollowUpService, answered_by, still_planned
+from app.services.followups import FollowUpInfo, FollowUpService, contact_plan
 
 PICKER_ROWS = 30
 
@@ -36,7 +36,6 @@ def log_context(db: Database, actor: Actor, customer_id: uuid.UUID, new: bool) -
     customers = CustomerService(db)
     detail = customers.get(actor, customer_id)
     follow_ups = FollowUpService(db).for_customer(actor, customer_id) if new else []
-    answered = answered_by(follow_ups, date.today())
     return ContactLogContext(
         customer=f"{detail.data.name} ({detail.data.code})",
         persons=customers.contacts(actor, customer_id),
@@ -44,8 +43,7 @@ def log_context(db: Database, actor: Actor, customer_id: uuid.UUID, new: bool) -
         follow_ups=follow_ups,
         proposal=ContactService(db).proposed_next(actor, customer_id) if new else None,
         me=actor.staff_id,
-        answered=answered.id if answered else None,
-        plan_next=new and not still_planned(follow_ups, answered.id if answered else None),
+        plan=contact_plan(follow_ups, date.today()),
     )
 
 
