@@ -1,6 +1,13 @@
 """SQLAlchemy entities of ClientDesk (no Qt here)."""
 
 from app.models.base import Base, Money, SyncedMixin, utcnow
+from app.models.complaint import (
+    Complaint,
+    ComplaintAttachment,
+    ComplaintCategory,
+    ComplaintEscalation,
+    ComplaintStep,
+)
 from app.models.contact_log import ContactLog, FollowUp, contact_log_staff
 from app.models.customer import (
     ChangeLog,
@@ -15,7 +22,6 @@ from app.models.holiday import Holiday
 from app.models.imports import ImportBatch, ImportIssue, ImportItem, ImportMapping
 from app.models.staff import ADMIN_STAFF_ID, DEFAULT_DEPARTMENT_ID, Department, Staff
 from app.models.tier import (
-    Complaint,
     OfficeSetting,
     TierEvaluation,
     TierHistory,
@@ -31,6 +37,10 @@ __all__ = [
     "Base",
     "ChangeLog",
     "Complaint",
+    "ComplaintAttachment",
+    "ComplaintCategory",
+    "ComplaintEscalation",
+    "ComplaintStep",
     "ContactLog",
     "ContactPerson",
     "Counter",

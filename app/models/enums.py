@@ -92,3 +92,21 @@ class ComplaintStatus(str, Enum):
     RESOLVED = "resolved"
     FEEDBACK_GIVEN = "feedback_given"
     CLOSED = "closed"
+
+
+class ComplaintChannel(str, Enum):
+    """How a complaint reached the office."""
+
+    PHONE = "phone"
+    VISIT = "visit"
+    LETTER = "letter"
+    EMAIL = "email"
+    ONLINE = "online"
+    OTHER = "other"
+
+
+class ComplaintSeverity(str, Enum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    CRITICAL = "critical"

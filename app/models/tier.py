@@ -160,18 +160,6 @@ class TierHistory(Base):
     __table_args__ = (Index("ix_tier_history_customer_at", "customer_id", "at"),)
 
 
-class Complaint(SyncedMixin, Base):
-    """A complaint ticket; only what tier rules count so far (received in the last 12 months)."""
-
-    __tablename__ = "complaint"
-
-    customer_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("customer.id"), nullable=False)
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
-    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
-
-    __table_args__ = (Index("ix_complaint_customer_received", "customer_id", "received_at"),)
-
-
 class OfficeSetting(Base):
     """Settings shared by everyone using this database (the company's name on printed reports)."""
 

@@ -64,3 +64,12 @@ def refusal(current: S, target: S, facts: TicketFacts) -> str | None:
             "or with the reason why none could be had."
         )
     return None
+
+
+def step_name(from_status: str, to_status: str) -> str:
+    """A workflow step as the history shows it: “Opened”, “Accepted”, … “Reopened”."""
+    if not from_status:
+        return _("Opened")
+    if to_status == S.INVESTIGATING.value and S(from_status) in REOPENABLE:
+        return _("Reopened")
+    return label(COMPLAINT_STATUS, to_status)

@@ -15,6 +15,7 @@ from app.i18n import N_, _, format_date, format_datetime, format_money
 from app.models import (
     ChangeLog,
     Complaint,
+    ComplaintStep,
     ContactLog,
     ContactPerson,
     Customer,
@@ -29,6 +30,7 @@ from app.models import (
 from app.models.enums import ContactKind, FollowUpStatus
 from app.services import events, labels
 from app.services.actor import Actor
+from app.services.complaint_flow import step_name
 from app.services.customers import (
     CustomerService,
     changed_fields,
@@ -640,18 +642,32 @@ class ContactService:
                         )
                     )
             if "complaint" in kinds:
-                for c in session.execute(
-                    select(Complaint.id, Complaint.received_at, Complaint.description).where(
-                        Complaint.customer_id == customer_id, Complaint.deleted_at.is_(None)
+                # Each step of each ticket: opened (with what the customer said), accepted, … closed.
+                for step in session.execute(
+                    select(
+                        ComplaintStep.id,
+                        ComplaintStep.at,
+                        ComplaintStep.from_status,
+                        ComplaintStep.to_status,
+                        ComplaintStep.staff_id,
+                        ComplaintStep.note,
+                        Complaint.id.label("ticket_id"),
+                        Complaint.number,
+                        Complaint.description,
                     )
+                    .join(Complaint, Complaint.id == ComplaintStep.complaint_id)
+                    .where(Complaint.customer_id == customer_id, Complaint.deleted_at.is_(None))
                 ):
                     entries.append(
                         TimelineEntry(
-                            at=c.received_at,
+                            at=step.at,
                             kind="complaint",
-                            title=_("Complaint received"),
-                            text=c.description,
-                            ref_id=c.id,
+                            title=_("Complaint #{number}: {step}").format(
+                                number=step.number, step=step_name(step.from_status, step.to_status)
+                            ),
+                            text=step.note if step.from_status else step.description,
+                            who=names.get(step.staff_id, ""),
+                            ref_id=step.ticket_id,
                         )
                     )
             if "change" in kinds:

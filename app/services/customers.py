@@ -355,6 +355,13 @@ def history_text(value) -> str:
     return str(value)
 
 
+def next_number(session: Session, counter: str) -> int:
+    """The next value of a named sequence, taken inside the caller's transaction (so two computers on
+    one server never get the same one)."""
+    bump = update(Counter).where(Counter.name == counter).values(value=Counter.value + 1)
+    return session.execute(bump.returning(Counter.value)).scalar_one()
+
+
 def log_change(
     session: Session,
     actor: Actor,
@@ -698,12 +705,7 @@ class CustomerService:
 
     def _next_code(self, session: Session) -> str:
         while True:
-            number = session.execute(
-                update(Counter)
-                .where(Counter.name == CODE_COUNTER)
-                .values(value=Counter.value + 1)
-                .returning(Counter.value)
-            ).scalar_one()
+            number = next_number(session, CODE_COUNTER)
             code = f"{CODE_PREFIX}{number:0{CODE_DIGITS}d}"
             if session.scalar(select(Customer.id).where(Customer.code == code)) is None:
                 return code

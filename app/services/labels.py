@@ -5,6 +5,8 @@ from __future__ import annotations
 from app.i18n import N_, _
 from app.models.enums import (
     Category,
+    ComplaintChannel,
+    ComplaintSeverity,
     ComplaintStatus,
     ContactKind,
     CreditRating,
@@ -71,6 +73,31 @@ COMPLAINT_STATUS = {
     ComplaintStatus.RESOLVED.value: N_("Resolved"),
     ComplaintStatus.FEEDBACK_GIVEN.value: N_("Feedback given"),
     ComplaintStatus.CLOSED.value: N_("Closed"),
+}
+COMPLAINT_CHANNEL = {
+    ComplaintChannel.PHONE.value: N_("Phone call"),
+    ComplaintChannel.VISIT.value: N_("Visit"),
+    ComplaintChannel.LETTER.value: N_("Letter"),
+    ComplaintChannel.EMAIL.value: N_("E-mail message"),
+    ComplaintChannel.ONLINE.value: N_("Online"),
+    ComplaintChannel.OTHER.value: N_("Other"),
+}
+COMPLAINT_SEVERITY = {
+    ComplaintSeverity.LOW.value: N_("Low"),
+    ComplaintSeverity.NORMAL.value: N_("Normal"),
+    ComplaintSeverity.HIGH.value: N_("High"),
+    ComplaintSeverity.CRITICAL.value: N_("Critical"),
+}
+# The built-in complaint categories (the office may rename, add and remove them).
+COMPLAINT_CATEGORY = {
+    "product_quality": N_("Product quality"),
+    "delivery": N_("Delivery"),
+    "billing": N_("Billing"),
+    "service_not_in_place": N_("Service not in place"),
+    "staff_attitude": N_("Staff attitude"),
+    "staff_self_interest": N_("Staff acting for themselves"),
+    "interdepartment_dispute": N_("Dispute between departments"),
+    "other": N_("Other"),
 }
 STAFF_ROLE = {
     StaffRole.SALES.value: N_("Sales"),
