@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import uuid
+from datetime import datetime, timezone
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,12 +13,14 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import Integer, String, Uuid, column, create_engine, inspect, table, text
 
 from app.db import MIGRATIONS_DIR, alembic_config, open_database
 from app.migrations import include_object
 from app.models import Base
+from app.models.base import UTCDateTime
 from app.services.actor import DEFAULT_ACTOR
+from app.services.complaints import ComplaintService, TicketInput
 from app.services.customers import CustomerInput, CustomerQuery, CustomerService
 from tests.conftest import new_pg_database
 
@@ -189,3 +193,72 @@ def test_each_revision_steps_up_and_down(sqlite_url):
         assert current_revision(sqlite_url) == rev.down_revision
         command.upgrade(cfg, rev.revision)
     assert current_revision(sqlite_url) == SCRIPT.get_current_head()
+
+
+def test_0008_numbers_earlier_complaints_in_receipt_order_and_seeds_categories(empty_url):
+    """Complaints recorded before tickets existed (for tier rules) become tickets #1, #2 … by receipt time,
+    and the next ticket opened continues after them."""
+    db = open_database(empty_url)
+    customer_id = CustomerService(db).create(DEFAULT_ACTOR, CustomerInput(name="Customer", code="C1")).id
+    db.dispose()
+    cfg = config_for(empty_url)
+    command.downgrade(cfg, "0007")
+    complaint = table(
+        "complaint",
+        column("id", Uuid),
+        column("customer_id", Uuid),
+        column("received_at", UTCDateTime()),
+        column("description", String),
+        column("created_at", UTCDateTime()),
+        column("updated_at", UTCDateTime()),
+        column("version", Integer),
+    )
+    received = {
+        "late": datetime(2025, 6, 1, tzinfo=timezone.utc),
+        "early": datetime(2025, 2, 1, tzinfo=timezone.utc),
+    }
+    engine = create_engine(empty_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                complaint.insert(),
+                [
+                    {
+                        "id": uuid.uuid4(),
+                        "customer_id": customer_id,
+                        "received_at": at,
+                        "description": name,
+                        "created_at": at,
+                        "updated_at": at,
+                        "version": 1,
+                    }
+                    for name, at in received.items()
+                ],
+            )
+    finally:
+        engine.dispose()
+    db = open_database(empty_url)  # upgrades to head
+    try:
+        with db.engine.connect() as conn:
+            numbers = dict(conn.execute(text("SELECT description, number FROM complaint")).all())
+            statuses = set(conn.execute(text("SELECT status FROM complaint")).scalars())
+        assert numbers == {"early": 1, "late": 2}
+        assert statuses == {"new"}
+        categories = ComplaintService(db).categories(DEFAULT_ACTOR)
+        assert [c.name for c in categories] == [
+            "Product quality",
+            "Delivery",
+            "Billing",
+            "Service not in place",
+            "Staff attitude",
+            "Staff acting for themselves",
+            "Dispute between departments",
+            "Other",
+        ]
+        ticket = ComplaintService(db).open(
+            DEFAULT_ACTOR,
+            TicketInput(customer_id=customer_id, category_id=categories[0].id, description="third"),
+        )
+        assert ticket.number == 3
+    finally:
+        db.dispose()
