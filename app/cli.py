@@ -655,11 +655,13 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true", help=_("print JSON (UTF-8)"))
     show.set_defaults(func=cmd_customers_show)
     _import_parsers(commands, db_option)
-    from app import cli_contacts, cli_staff, cli_tiers  # their commands import from this module
+    # their commands import from this module
+    from app import cli_complaints, cli_contacts, cli_staff, cli_tiers
 
     cli_tiers.add_parsers(commands, db_option)
     cli_staff.add_parsers(commands, db_option)
     cli_contacts.add_parsers(commands, db_option)
+    cli_complaints.add_parsers(commands, db_option)
     return parser
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import uuid
-from datetime import datetime, timezone
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
