@@ -106,6 +106,7 @@ class Application:
         if answer != QMessageBox.StandardButton.Yes:
             return
         from app.services.demo import generate_demo
+        from app.services.demo_complaints import add_complaints
         from app.services.demo_contacts import add_contact_work
 
         def work(progress, cancelled):
@@ -114,6 +115,7 @@ class Application:
             )
             if summary.customers:
                 add_contact_work(self.db, DEFAULT_ACTOR, summary.first_code, summary.last_code, seed=1)
+                add_complaints(self.db, DEFAULT_ACTOR, summary.first_code, summary.last_code, seed=1)
             return summary
 
         task = Task(self.window, _("Loading demo data…"), work)

@@ -338,6 +338,7 @@ def _percent(done: int, total: int) -> str:
 
 def cmd_demo(args, out: TextIO) -> int:
     from app.services.demo import generate_demo
+    from app.services.demo_complaints import add_complaints
     from app.services.demo_contacts import add_contact_work
 
     if args.customers < 0:
@@ -351,9 +352,10 @@ def cmd_demo(args, out: TextIO) -> int:
 
     try:
         summary = generate_demo(db, DEFAULT_ACTOR, args.customers, seed=args.seed, progress=progress)
-        work = None
+        work = tickets = None
         if summary.customers and not args.no_contact_work:
             work = add_contact_work(db, DEFAULT_ACTOR, summary.first_code, summary.last_code, seed=args.seed)
+            tickets = add_complaints(db, DEFAULT_ACTOR, summary.first_code, summary.last_code, seed=args.seed)
     finally:
         if live:
             sys.stderr.write("\n")
@@ -376,6 +378,15 @@ def cmd_demo(args, out: TextIO) -> int:
         out.write(
             _("Their contact work: {logs} contact logs, {follow_ups} open follow-ups.").format(
                 logs=i18n.format_number(work.contact_logs), follow_ups=i18n.format_number(work.follow_ups)
+            )
+            + "\n"
+        )
+    if tickets is not None:
+        out.write(
+            _("Complaint tickets: {tickets}, of which {open} open and {overdue} overdue.").format(
+                tickets=i18n.format_number(tickets.tickets),
+                open=i18n.format_number(tickets.open),
+                overdue=i18n.format_number(tickets.overdue),
             )
             + "\n"
         )
@@ -630,7 +641,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--no-contact-work",
         action="store_true",
-        help=_("only customer files: no contact logs, follow-ups or second staff"),
+        help=_("only customer files: no contact logs, follow-ups, second staff or complaints"),
     )
     demo.set_defaults(func=cmd_demo)
 

@@ -33,6 +33,7 @@ from app.services.actor import DEFAULT_ACTOR, Actor
 from app.services.contacts import ContactLogInput, ContactService
 from app.services.customers import CustomerQuery, CustomerService
 from app.services.demo import generate_demo
+from app.services.demo_complaints import add_complaints
 from app.services.demo_contacts import add_contact_work
 from app.services.followups import FollowUpInput, FollowUpService
 from app.services.imports import ImportService
@@ -193,6 +194,7 @@ def prepare_contacts(db) -> tuple:
 
     Returns the department manager the screenshots are taken as, and that customer's id."""
     add_contact_work(db, DEFAULT_ACTOR, "C000001", "C999999", seed=7)
+    add_complaints(db, DEFAULT_ACTOR, "C000001", "C999999", seed=7)
     manager = next(s for s in StaffService(db).staff(DEFAULT_ACTOR) if s.role == "manager" and s.customers)
     me = Actor(staff_id=manager.id, name=manager.name, role=manager.role)
     mine = CustomerQuery(manager_id=manager.id)

@@ -74,6 +74,21 @@ class Complaint(SyncedMixin, Base):
             postgresql_where=text(LIVE_OPEN),
         ),
         Index("ix_complaint_status_received", "status", "received_at"),
+        # The statistics read every figure of a period's tickets from this index alone (covering): from
+        # the table, 200,000 tickets took over a second.
+        Index(
+            "ix_complaint_stats",
+            "received_at",
+            "status",
+            "category_id",
+            "responsible_staff_id",
+            "customer_id",
+            "resolved_at",
+            "due_at",
+            "satisfaction",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
         Index("ix_complaint_received", "received_at"),
     )
 

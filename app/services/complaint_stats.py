@@ -64,12 +64,16 @@ def _seconds_between(dialect: str, start: ColumnElement, end: ColumnElement) -> 
     return (func.julianday(end) - func.julianday(start)) * 86400.0  # SQLite keeps the UTC times as text
 
 
+def nearest_rank_index(count: int, share: float) -> int:
+    """Where the nearest-rank percentile sits among `count` sorted values: rank ⌈share·n⌉, from 0."""
+    return max(1, math.ceil(share * count)) - 1
+
+
 def nearest_rank(values: list[float], share: float) -> float | None:
     """The value at rank ⌈share·n⌉ of the sorted values (the nearest-rank percentile); None for none."""
     if not values:
         return None
-    ordered = sorted(values)
-    return ordered[max(1, math.ceil(share * len(ordered))) - 1]
+    return sorted(values)[nearest_rank_index(len(values), share)]
 
 
 def complaint_stats(
@@ -89,45 +93,16 @@ def complaint_stats(
             Complaint.received_at >= day_start(start),
             Complaint.received_at < day_start(end + timedelta(days=1)),
         )
-        received = session.scalar(select(func.count()).select_from(Complaint).where(*in_period)) or 0
         is_open = Complaint.status.in_(OPEN_STATUSES)
-        by_status = dict(
-            session.execute(
-                select(Complaint.status, func.count()).where(*in_period, is_open).group_by(Complaint.status)
-            ).all()
-        )
-        ages = _open_by_age(session, dialect, in_period, is_open, now)
-        categories = session.execute(
-            select(ComplaintCategory.key, ComplaintCategory.name, func.count())
-            .select_from(Complaint)
-            .outerjoin(ComplaintCategory, ComplaintCategory.id == Complaint.category_id)
-            .where(*in_period)
-            .group_by(ComplaintCategory.id, ComplaintCategory.key, ComplaintCategory.name)
-        ).all()
-        tiers = session.execute(
-            select(Customer.tier, func.count())
-            .select_from(Complaint)
-            .join(Customer, Customer.id == Complaint.customer_id)
-            .where(*in_period)
-            .group_by(Customer.tier)
-        ).all()
-        staff = session.execute(
-            select(Staff.name, func.count())
-            .select_from(Complaint)
-            .outerjoin(Staff, Staff.id == Complaint.responsible_staff_id)
-            .where(*in_period)
-            .group_by(Staff.id, Staff.name)
-        ).all()
-        durations = [
-            seconds / 3600
-            for (seconds,) in session.execute(
-                select(_seconds_between(dialect, Complaint.received_at, Complaint.resolved_at)).where(
-                    *in_period, Complaint.resolved_at.is_not(None)
-                )
-            )
-        ]
-        timely = session.execute(
+        # One pass over the period's tickets for every figure that needs no other table, grouped into a
+        # few rows (categories × staff × statuses): a query per breakdown read 200,000 tickets each time.
+        resolution = _seconds_between(dialect, Complaint.received_at, Complaint.resolved_at)
+        groups = session.execute(
             select(
+                Complaint.category_id,
+                Complaint.responsible_staff_id,
+                Complaint.status,
+                func.count(),
                 func.count(case((Complaint.resolved_at <= Complaint.due_at, 1))),
                 func.count(
                     case(
@@ -135,32 +110,79 @@ def complaint_stats(
                         (is_open & (Complaint.due_at < now), 1),
                     )
                 ),
-                func.avg(Complaint.satisfaction),
+                func.coalesce(func.sum(Complaint.satisfaction), 0),
                 func.count(Complaint.satisfaction),
-            ).where(*in_period)
-        ).one()
+                func.count(Complaint.resolved_at),
+                func.coalesce(func.sum(resolution), 0),
+            )
+            .where(*in_period)
+            .group_by(Complaint.category_id, Complaint.responsible_staff_id, Complaint.status)
+        ).all()
+        category_names = {
+            row_id: category_name(key, name)
+            for row_id, key, name in session.execute(
+                select(ComplaintCategory.id, ComplaintCategory.key, ComplaintCategory.name)
+            )
+        }
+        staff_names = dict(session.execute(select(Staff.id, Staff.name)).all())
+        # Counted per customer first, then joined: one look-up per customer, not one per ticket.
+        per_customer = (
+            select(Complaint.customer_id, func.count().label("tickets"))
+            .where(*in_period)
+            .group_by(Complaint.customer_id)
+            .subquery()
+        )
+        tiers = session.execute(
+            select(Customer.tier, func.sum(per_customer.c.tickets))
+            .join(per_customer, per_customer.c.customer_id == Customer.id)
+            .group_by(Customer.tier)
+        ).all()
+        on_time, on_time_base, satisfaction_total, satisfaction_count, resolved = (
+            sum(int(group[column]) for group in groups) for column in range(4, 9)
+        )
+        resolution_seconds = sum(float(group[9]) for group in groups)
+        p90_seconds = None
+        if resolved:
+            # The nearest rank read by the database: fetching 100,000 durations took longer than sorting them.
+            p90_seconds = session.scalar(
+                select(resolution)
+                .where(*in_period, Complaint.resolved_at.is_not(None))
+                .order_by(resolution)
+                .offset(nearest_rank_index(resolved, 0.9))
+                .limit(1)
+            )
+        ages = _open_by_age(session, dialect, in_period, is_open, now)
+    by_status: dict[str, int] = {}
+    by_category: dict[str, int] = {}
+    by_staff: dict[str, int] = {}
     nobody = _("(nobody)")
+    for category_id, staff_id, status, n, *_figures in groups:
+        by_status[status] = by_status.get(status, 0) + n
+        category = category_names.get(category_id, category_name(None, ""))
+        by_category[category] = by_category.get(category, 0) + n
+        staff = staff_names.get(staff_id) or nobody
+        by_staff[staff] = by_staff.get(staff, 0) + n
     return ComplaintStats(
         start=start,
         end=end,
         as_of=now,
-        received=received,
+        received=sum(by_status.values()),
         open_by_status=[
             (labels.label(labels.COMPLAINT_STATUS, s), by_status.get(s, 0)) for s in OPEN_STATUSES
         ],
         open_by_age=[(_(name), n) for (_bound, name), n in zip(AGE_BUCKETS, ages, strict=True)],
-        by_category=_most_first((category_name(key, name or ""), n) for key, name, n in categories),
+        by_category=_most_first(by_category.items()),
         by_tier=_most_first(
-            (labels.label(labels.TIER_NAMES, tier) if tier else _("(no tier)"), n) for tier, n in tiers
+            (labels.label(labels.TIER_NAMES, tier) if tier else _("(no tier)"), int(n)) for tier, n in tiers
         ),
-        by_staff=_most_first((name or nobody, n) for name, n in staff),
-        resolved=len(durations),
-        mean_hours=sum(durations) / len(durations) if durations else None,
-        p90_hours=nearest_rank(durations, 0.9),
-        on_time=timely[0],
-        on_time_base=timely[1],
-        satisfaction_mean=float(timely[2]) if timely[2] is not None else None,
-        satisfaction_count=timely[3],
+        by_staff=_most_first(by_staff.items()),
+        resolved=resolved,
+        mean_hours=resolution_seconds / resolved / 3600 if resolved else None,
+        p90_hours=float(p90_seconds) / 3600 if p90_seconds is not None else None,
+        on_time=on_time,
+        on_time_base=on_time_base,
+        satisfaction_mean=satisfaction_total / satisfaction_count if satisfaction_count else None,
+        satisfaction_count=satisfaction_count,
     )
 
 
@@ -249,5 +271,17 @@ def write_stats(stats: ComplaintStats, path: str | Path) -> Path:
                 ws.insert_chart(row, 3, chart)
             row += max(len(pairs) + 2, 10)
     finally:
-        book.close()
+        _close(book, path)
     return path
+
+
+def _close(book, path: Path) -> None:
+    """Write the workbook out; a folder that is missing or read-only is the user's to fix, not a bug."""
+    from xlsxwriter.exceptions import FileCreateError
+
+    try:
+        book.close()
+    except FileCreateError as error:
+        cause = error.args[0] if error.args else error
+        reason = getattr(cause, "strerror", None) or cause
+        raise ServiceError(_("Cannot write {file}: {reason}").format(file=path.name, reason=reason)) from None

@@ -30,7 +30,7 @@ from app.models import (
 )
 from app.models.complaint import OPEN_STATUSES
 from app.models.enums import ComplaintChannel, ComplaintSeverity, ComplaintStatus
-from app.services import events, labels
+from app.services import events, labels, search
 from app.services.actor import Actor
 from app.services.complaint_flow import TicketFacts, refusal
 from app.services.contacts import day_start
@@ -279,7 +279,7 @@ def _ticket_row(r) -> TicketRow:
     )
 
 
-def _filtered(query: Select, f: TicketFilter, now: datetime) -> Select:
+def _filtered(query: Select, f: TicketFilter, now: datetime, dialect: str) -> Select:
     if f.statuses:
         query = query.where(Complaint.status.in_(f.statuses))
     if f.open_only or f.overdue_only:
@@ -301,12 +301,15 @@ def _filtered(query: Select, f: TicketFilter, now: datetime) -> Select:
     text = f.text.strip()
     if text:
         number = text.lstrip("#")
-        pattern = f"%{text}%"
-        conditions = [
-            Customer.code.ilike(pattern),
-            Customer.name.ilike(pattern),
-            Complaint.description.ilike(pattern),
-        ]
+        pattern = search.like_pattern(text)
+        # SQLite's LIKE ignores the case of Latin letters already; lower() on both sides only costs time.
+        described = Complaint.description.like if dialect == "sqlite" else Complaint.description.ilike
+        conditions = [described(pattern, escape=search.LIKE_ESCAPE)]
+        # The customers as they are found everywhere (name, code, contacts, phones, pinyin), through the
+        # search index and once, not looked up for each ticket: the description is all a ticket is read for.
+        customer_found = search.search_condition(Customer.search_key, text, dialect)
+        if customer_found is not None:
+            conditions.append(Complaint.customer_id.in_(select(Customer.id).where(customer_found)))
         if number.isdigit():
             conditions.append(Complaint.number == int(number))
         query = query.where(or_(*conditions))
@@ -324,17 +327,8 @@ class ComplaintService:
         handled ones newest first; at most `limit` rows and the count of all that match."""
         f = f or TicketFilter()
         now = f.as_of or utcnow()
+        dialect = self.db.engine.dialect.name
         with self.db.session() as session:
-            total = session.scalar(
-                _filtered(
-                    select(func.count())
-                    .select_from(Complaint)
-                    .join(Customer, Customer.id == Complaint.customer_id)
-                    .where(Complaint.deleted_at.is_(None)),
-                    f,
-                    now,
-                )
-            )
             rows: list[TicketRow] = []
             if f.statuses and not set(f.statuses) & set(OPEN_STATUSES):
                 parts = [False]  # only handled tickets asked for
@@ -345,7 +339,7 @@ class ComplaintService:
             for open_part in parts:
                 if len(rows) >= limit:
                     break
-                query = _filtered(_row_select(), f, now)
+                query = _filtered(_row_select(), f, now, dialect)
                 if open_part:
                     query = query.where(Complaint.status.in_(OPEN_STATUSES)).order_by(
                         Complaint.due_at, Complaint.number
@@ -355,6 +349,12 @@ class ComplaintService:
                         Complaint.received_at.desc(), Complaint.number.desc()
                     )
                 rows += [_ticket_row(r) for r in session.execute(query.limit(limit - len(rows)))]
+            # Fewer than the limit: these are all; counting would read the matching tickets again.
+            total = len(rows)
+            if total >= limit:
+                total = session.scalar(
+                    _filtered(select(func.count()).where(Complaint.deleted_at.is_(None)), f, now, dialect)
+                )
         return TicketPage(rows=rows, total=total or 0)
 
     def for_customer(self, actor: Actor, customer_id: uuid.UUID) -> list[TicketRow]:
@@ -549,9 +549,12 @@ class ComplaintService:
                 ComplaintStatus.FEEDBACK_GIVEN,
                 ComplaintStatus.CLOSED,
             ):
-                # Reopened: handled again from now; the escalations already sent stand.
+                # Reopened: the customer came back, so handling starts over with a new deadline from now
+                # (the escalations already sent stay on record).
                 row.resolved_at = None
                 row.closed_at = None
+                row.due_at = _due_at(session, row, _tier(session, row.customer_id), now)
+                row.escalation_level = 0
             row.updated_by_id = actor.staff_id
             session.add(
                 ComplaintStep(
@@ -593,31 +596,8 @@ class ComplaintService:
     ) -> None:
         if row.version != version:
             raise concurrency_error(session, row)
-        changes: list[tuple[str, str, str]] = []
-        if data is not None:
-            clean = _clean_ticket(session, replace(data, customer_id=data.customer_id or row.customer_id))
-            customer = CustomerService.live_row(session, clean.customer_id)
-            for name, value in _assigned(session, clean, customer).items():
-                if getattr(row, name) != value:
-                    changes.append((name, str(getattr(row, name) or ""), str(value or "")))
-                    setattr(row, name, value)
-            if row.status in OPEN_STATUSES and {c[0] for c in changes} & {
-                "received_at",
-                "severity",
-                "customer_id",
-            }:
-                row.due_at = _due_at(session, row, customer.tier)
-                row.escalation_level = 0  # a later deadline starts the escalation afresh
-        if resolution is not None:
-            for name, value in _clean_resolution(resolution).items():
-                if getattr(row, name) != value:
-                    changes.append((name, str(getattr(row, name) or ""), str(value or "")))
-                    setattr(row, name, value)
-        if feedback is not None:
-            for name, value in _clean_feedback(feedback).items():
-                if getattr(row, name) != value:
-                    changes.append((name, str(getattr(row, name) or ""), str(value or "")))
-                    setattr(row, name, value)
+        with session.no_autoflush:  # the checks below query; the row is written once, at the end
+            changes = self._apply(session, row, data, resolution, feedback)
         if changes:
             row.updated_by_id = actor.staff_id
             row.updated_at = utcnow()
@@ -635,6 +615,37 @@ class ComplaintService:
             except StaleDataError:
                 session.rollback()
                 raise concurrency_error(session, self._row(session, row.id)) from None
+
+    @staticmethod
+    def _apply(
+        session: Session,
+        row: Complaint,
+        data: TicketInput | None,
+        resolution: Resolution | None,
+        feedback: Feedback | None,
+    ) -> list[tuple[str, str, str]]:
+        """Set what is given on the row; returns (field, old, new) of each change, for the history."""
+        changes: list[tuple[str, str, str]] = []
+
+        def set_all(values: dict) -> None:
+            for name, value in values.items():
+                if getattr(row, name) != value:
+                    changes.append((name, str(getattr(row, name) or ""), str(value or "")))
+                    setattr(row, name, value)
+
+        if data is not None:
+            clean = _clean_ticket(session, replace(data, customer_id=data.customer_id or row.customer_id))
+            customer = CustomerService.live_row(session, clean.customer_id)
+            set_all(_assigned(session, clean, customer))
+            moved = {name for name, _old, _new in changes} & {"received_at", "severity", "customer_id"}
+            if row.status in OPEN_STATUSES and moved:
+                row.due_at = _due_at(session, row, customer.tier)
+                row.escalation_level = 0  # a new deadline starts the escalation afresh
+        if resolution is not None:
+            set_all(_clean_resolution(resolution))
+        if feedback is not None:
+            set_all(_clean_feedback(feedback))
+        return changes
 
     def delete(self, actor: Actor, ticket_id: uuid.UUID) -> None:
         """Remove a ticket opened by mistake (managers only); its history stays in the customer file."""
@@ -827,9 +838,14 @@ def _announce(customer_id: uuid.UUID, ticket_id: uuid.UUID) -> None:
     events.publish(events.Change("customer_timeline", frozenset({customer_id})))
 
 
-def _due_at(session: Session, row: Complaint, tier: str) -> datetime:
+def _due_at(session: Session, row: Complaint, tier: str, start: datetime | None = None) -> datetime:
+    """The deadline of a ticket handled from `start` (default: its receipt), by the office's policy."""
     policy = read_policy(session)
-    return policy.deadlines.due_at(row.received_at, row.severity, tier or None, policy.calendar)
+    return policy.deadlines.due_at(start or row.received_at, row.severity, tier or None, policy.calendar)
+
+
+def _tier(session: Session, customer_id: uuid.UUID) -> str:
+    return session.scalar(select(Customer.tier).where(Customer.id == customer_id)) or ""
 
 
 def _assigned(session: Session, clean: TicketInput, customer: Customer) -> dict:

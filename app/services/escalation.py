@@ -100,28 +100,48 @@ def check_deadlines(db: Database, actor: Actor, now: datetime | None = None) -> 
         ).all()
         if not late:
             return []
+        # Each ticket's new level, grouped by (old level, new level) so one UPDATE claims a whole group.
+        raising: dict[tuple[int, int], list] = {}
+        for t in late:
+            level = policy.deadlines.escalation_level(t.due_at, now, policy.calendar)
+            if level > t.escalation_level:
+                raising.setdefault((t.escalation_level, level), []).append(t)
+        if not raising:
+            return []
         managers, general = _recipients(session)
         names = dict(session.execute(select(Staff.id, Staff.name)).all())
         done: list[Escalated] = []
-        raised: dict[int, list[uuid.UUID]] = {1: [], 2: []}
-        for t in late:
-            level = policy.deadlines.escalation_level(t.due_at, now, policy.calendar)
-            for step in range(t.escalation_level + 1, level + 1):
-                to = managers.get(t.department_id, general) if step == 1 else general
-                done.append(
-                    Escalated(
-                        ticket_id=t.id,
-                        number=t.number or 0,
-                        level=step,
-                        to_staff_id=to,
-                        to_name=names.get(to, ""),
-                        propose_reassign=policy.propose_reassign and step == 1,
-                    )
-                )
-            if level > t.escalation_level:
-                raised[level].append(t.id)
+        for (old, new), tickets in raising.items():
+            for start in range(0, len(tickets), 500):
+                part = {t.id: t for t in tickets[start : start + 500]}
+                # Claimed only if still at the level read: another computer checking at the same moment
+                # has then raised it already, and its escalations are not recorded twice. No new version:
+                # the level is the check's, and someone editing the ticket keeps their edit.
+                claimed = session.scalars(
+                    update(Complaint)
+                    .where(Complaint.id.in_(part), Complaint.escalation_level == old)
+                    .values(escalation_level=new)
+                    .returning(Complaint.id),
+                    execution_options={"synchronize_session": False},
+                ).all()
+                for ticket_id in claimed:
+                    t = part[ticket_id]
+                    for step in range(old + 1, new + 1):
+                        to = managers.get(t.department_id, general) if step == 1 else general
+                        done.append(
+                            Escalated(
+                                ticket_id=t.id,
+                                number=t.number or 0,
+                                level=step,
+                                to_staff_id=to,
+                                to_name=names.get(to, ""),
+                                propose_reassign=policy.propose_reassign and step == 1,
+                            )
+                        )
         if not done:
             return []
+        position = {t.id: index for index, t in enumerate(late)}  # the most overdue first
+        done.sort(key=lambda e: (position[e.ticket_id], e.level))
         session.execute(
             insert(ComplaintEscalation),
             [
@@ -136,15 +156,6 @@ def check_deadlines(db: Database, actor: Actor, now: datetime | None = None) -> 
                 for e in done
             ],
         )
-        for level, ids in raised.items():
-            for start in range(0, len(ids), 500):
-                # No new version: the level is the check's; someone editing the ticket keeps their edit.
-                session.execute(
-                    update(Complaint)
-                    .where(Complaint.id.in_(ids[start : start + 500]))
-                    .values(escalation_level=level),
-                    execution_options={"synchronize_session": False},
-                )
     events.publish(events.Change("complaint", frozenset(e.ticket_id for e in done)))
     return done
 

@@ -112,7 +112,7 @@ def _phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _like_pattern(term: str) -> str:
+def like_pattern(term: str) -> str:
     """A LIKE pattern that finds `term` anywhere, its own "%" and "_" escaped so they match themselves."""
     escaped = term.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
     escaped = LIKE_WILDCARDS.sub(lambda m: LIKE_ESCAPE + m.group(), escaped)
@@ -129,11 +129,9 @@ def matching_keys(term: str, dialect: str) -> Select:
         if all(CJK.match(ch) for ch in term):
             return select(FTS_GRAMS.c.rowid).where(FTS_GRAMS.c.customer_fts_grams.op("MATCH")(_phrase(term)))
         return select(CustomerSearch.key).where(
-            CustomerSearch.body.like(_like_pattern(term), escape=LIKE_ESCAPE)
+            CustomerSearch.body.like(like_pattern(term), escape=LIKE_ESCAPE)
         )
-    return select(CustomerSearch.key).where(
-        CustomerSearch.body.ilike(_like_pattern(term), escape=LIKE_ESCAPE)
-    )
+    return select(CustomerSearch.key).where(CustomerSearch.body.ilike(like_pattern(term), escape=LIKE_ESCAPE))
 
 
 def search_condition(

@@ -1,4 +1,5 @@
-"""A customer file in its window: Basic, Contact persons, Timeline, Characteristics, Tier, Transactions."""
+"""A customer file in its window: Basic, Contact persons, Timeline, Complaints, Characteristics, Tier,
+Transactions."""
 
 from __future__ import annotations
 
@@ -63,7 +64,8 @@ from app.services.tiers import (
     score_text,
     tier_name,
 )
-from app.views import contact_actions
+from app.views import contact_actions, ticket_actions
+from app.views.customer_tickets_tab import CustomerTicketsTab
 from app.views.qt_events import ChangeNotifier
 from app.views.settings import Settings
 from app.views.tier_text import dimension_value, percent
@@ -238,6 +240,7 @@ class CustomerWindow(QMainWindow):
         self._build_basic()
         self._build_contacts()
         self._build_timeline()
+        self._build_complaints()
         self._build_characteristics()
         self._build_tier()
         self._build_transactions()
@@ -488,6 +491,10 @@ class CustomerWindow(QMainWindow):
         self.timeline_tab = self.timeline
         self.tabs.addTab(self.timeline, _("Timeline"))
 
+    def _build_complaints(self) -> None:
+        self.complaints_tab = CustomerTicketsTab(self._service.db, self._actor, self._settings)
+        self.tabs.addTab(self.complaints_tab, _("Complaints"))
+
     def _build_transactions(self) -> None:
         page = QWidget()
         layout = QVBoxLayout(page)
@@ -568,6 +575,7 @@ class CustomerWindow(QMainWindow):
         for tab in (
             self.contacts_tab,
             self.timeline_tab,
+            self.complaints_tab,
             self.tier_tab,
             self.transactions_tab,
             self.history_tab,
@@ -593,6 +601,7 @@ class CustomerWindow(QMainWindow):
             return
         self._load_tier()
         self._load_timeline()
+        self.complaints_tab.set_customer(self.customer_id)
         self._contacts = self._service.contacts(self._actor, self.customer_id)
         _fill(
             self.contacts_table,
@@ -850,10 +859,13 @@ class CustomerWindow(QMainWindow):
     def _on_change(self, change: Change) -> None:
         if self.customer_id is None:
             return
-        if change.entity in ("contact_log", "follow_up") and (
+        if change.entity in ("contact_log", "follow_up", "customer_timeline") and (
             not change.ids or self.customer_id in change.ids
         ):
             self._load_timeline()
+        elif change.entity == "complaint":
+            # Its ids are tickets', not customers': one customer's list is quick to read again.
+            self.complaints_tab.reload()
         elif change.entity == "customer" and (not change.ids or self.customer_id in change.ids):
             self._after_tier_change()
         elif change.entity in ("tier_evaluation", "tier_rule_set"):
@@ -1001,6 +1013,8 @@ class CustomerWindow(QMainWindow):
             self.tabs.setCurrentWidget(self.transactions_tab)
         elif entry.kind == "tier":
             self.tabs.setCurrentWidget(self.tier_tab)
+        elif entry.kind == "complaint" and entry.ref_id is not None:
+            ticket_actions.open_ticket(self, self._service.db, self._actor, self._settings, entry.ref_id)
 
     def change_additional_staff(self) -> None:
         if self.customer_id is None or self.detail is None:

@@ -1,4 +1,4 @@
-"""The main window: menus, shortcuts, the pages (My day, Customers, Tiers, Service watch), customer files."""
+"""The main window: menus, shortcuts, the pages (My day, Customers, Tiers, Service watch, Complaints)."""
 
 from __future__ import annotations
 
@@ -22,9 +22,12 @@ from app.services.errors import Cancelled, ServiceError
 from app.services.imports import ImportService, ImportSummary
 from app.services.tiers import TierService
 from app.views import contact_actions, file_choice, import_actions
+from app.views.complaint_policy_dialog import ComplaintPolicyDialog
+from app.views.complaint_stats_page import ComplaintStatsPage
 from app.views.customer_table_model import EXPORT_KEYS
 from app.views.customer_window import CustomerWindow
 from app.views.customers_page import CustomersPage
+from app.views.deadline_watch import DeadlineWatch
 from app.views.handover_wizard import HandoverWizard
 from app.views.holidays_window import HolidaysWindow
 from app.views.import_history import ImportHistoryDialog
@@ -34,6 +37,7 @@ from app.views.qt_events import ChangeNotifier
 from app.views.settings import Settings
 from app.views.staff_window import StaffWindow
 from app.views.tasks import Task
+from app.views.tickets_page import TicketsPage
 from app.views.tier_rules_editor import TierRulesEditor
 from app.views.tiers_page import TiersPage
 from app.views.watch_page import WatchPage
@@ -72,12 +76,23 @@ class MainWindow(QMainWindow):
         self.watch_page.reassign_requested.connect(
             lambda staff_id, ids: self.show_handover(staff_id, customer_ids=ids)
         )
+        self.tickets_page = TicketsPage(db, actor, settings, self)
+        self.tickets_page.open_customer.connect(self.open_customer)
+        self.tickets_page.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        self.my_day_page.open_ticket.connect(self.tickets_page.open_ticket)
+        self.my_day_page.reassign_requested.connect(
+            lambda staff_id, ids: self.show_handover(staff_id, customer_ids=ids)
+        )
+        self.complaint_stats_page = ComplaintStatsPage(db, actor, settings, self)
+        self.complaint_stats_page.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self.staff_window: StaffWindow | None = None
         self.pages = QStackedWidget()
         self.pages.addWidget(self.my_day_page)
         self.pages.addWidget(self.customers_page)
         self.pages.addWidget(self.tiers_page)
         self.pages.addWidget(self.watch_page)
+        self.pages.addWidget(self.tickets_page)
+        self.pages.addWidget(self.complaint_stats_page)
         self.setCentralWidget(self.pages)
 
         self.status_text = QLabel()
@@ -102,6 +117,10 @@ class MainWindow(QMainWindow):
         self.me_label.setObjectName("current_user")
         self.me_label.setToolTip(_("Who works at this computer: change it in Settings."))
         self.statusBar().addPermanentWidget(self.me_label)
+
+        # Overdue complaints escalate at start and every few minutes while the window is open.
+        self.deadline_watch = DeadlineWatch(db, actor, self)
+        self.deadline_watch.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
 
         self.notifier = ChangeNotifier(self)
         self.notifier.changed.connect(self._on_change)
@@ -182,11 +201,17 @@ class MainWindow(QMainWindow):
         self.customers_action = self._page_action(_("&Customers"), "Ctrl+2", self.customers_page)
         self.tiers_action = self._page_action(_("&Tiers"), "Ctrl+3", self.tiers_page)
         self.watch_action = self._page_action(_("Service &watch"), "Ctrl+4", self.watch_page)
+        self.tickets_action = self._page_action(_("Com&plaints"), "Ctrl+5", self.tickets_page)
+        self.complaint_stats_action = self._page_action(
+            _("Complaint &statistics"), "Ctrl+6", self.complaint_stats_page
+        )
         self.customers_action.setChecked(True)
         view_menu.addAction(self.my_day_action)
         view_menu.addAction(self.customers_action)
         view_menu.addAction(self.tiers_action)
         view_menu.addAction(self.watch_action)
+        view_menu.addAction(self.tickets_action)
+        view_menu.addAction(self.complaint_stats_action)
         toolbar = QToolBar(_("Pages"), self)
         toolbar.setObjectName("pages_toolbar")  # saveState/restoreState find it by name
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -194,6 +219,8 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.customers_action)
         toolbar.addAction(self.tiers_action)
         toolbar.addAction(self.watch_action)
+        toolbar.addAction(self.tickets_action)
+        toolbar.addAction(self.complaint_stats_action)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
         view_menu.addAction(toolbar.toggleViewAction())
 
@@ -202,6 +229,21 @@ class MainWindow(QMainWindow):
         contacts_menu.addAction(self.log_action)
         contacts_menu.addSeparator()
         contacts_menu.addAction(self._action(_("&Holidays and greetings…"), None, self.show_holidays))
+
+        complaints_menu = bar.addMenu(_("Com&plaints"))
+        # Ctrl+K: 客诉 (kèsù), a customer complaint.
+        self.new_complaint_action = self._action(
+            _("&New complaint…"), QKeySequence("Ctrl+K"), self.new_complaint
+        )
+        complaints_menu.addAction(self.new_complaint_action)
+        complaints_menu.addAction(self.tickets_action)
+        complaints_menu.addAction(self.complaint_stats_action)
+        complaints_menu.addSeparator()
+        self.complaint_policy_action = self._action(
+            _("Complaint &policy and categories…"), None, self.show_complaint_policy
+        )
+        self.complaint_policy_action.setVisible(self.actor.is_manager)  # the service refuses others anyway
+        complaints_menu.addAction(self.complaint_policy_action)
 
         staff_menu = bar.addMenu(_("&Staff"))
         staff_menu.addAction(self._action(_("&Staff and departments…"), None, self.show_staff))
@@ -268,6 +310,8 @@ class MainWindow(QMainWindow):
         self.tiers_page.on_change(change)
         self.my_day_page.on_change(change)
         self.watch_page.on_change(change)
+        self.tickets_page.on_change(change)
+        self.complaint_stats_page.on_change(change)
         if change.entity in ("tier_evaluation", "tier_rule_set"):
             self.update_due()
 
@@ -281,6 +325,8 @@ class MainWindow(QMainWindow):
             self.customers_page: (self.customers_action, _("ClientDesk — Customers")),
             self.tiers_page: (self.tiers_action, _("ClientDesk — Tiers")),
             self.watch_page: (self.watch_action, _("ClientDesk — Service watch")),
+            self.tickets_page: (self.tickets_action, _("ClientDesk — Complaints")),
+            self.complaint_stats_page: (self.complaint_stats_action, _("ClientDesk — Complaint statistics")),
         }
         for shown, (action, title) in titles.items():
             action.setChecked(shown is page)
@@ -316,6 +362,24 @@ class MainWindow(QMainWindow):
             customer_id = picker.customer_id
         if contact_actions.log_contact(self, self.db, self.actor, customer_id) is not None:
             self.statusBar().showMessage(_("Contact logged."), 5000)
+
+    # -- complaints
+
+    def new_complaint(self) -> None:
+        """Record a complaint for the customer selected on the current page, or one the user picks."""
+        page = self.pages.currentWidget()
+        selected = []
+        if page is self.customers_page:
+            selected = self.customers_page.selected_ids()
+        elif page is self.watch_page:
+            selected = self.watch_page.selected_lapsed_ids()
+        self.tickets_page.new_ticket(selected[0] if len(selected) == 1 else None)
+
+    def show_complaint_policy(self) -> None:
+        dialog = ComplaintPolicyDialog(self.db, self.actor, self)
+        if dialog.exec():
+            self.statusBar().showMessage(_("The complaint policy was saved."), 10000)
+        dialog.deleteLater()
 
     def show_holidays(self) -> HolidaysWindow:
         return self.my_day_page.show_holidays()
@@ -530,6 +594,8 @@ class MainWindow(QMainWindow):
             self.export_task.wait()
         self.tiers_page.shutdown()
         self.watch_page.shutdown()
+        self.complaint_stats_page.shutdown()
+        self.deadline_watch.shutdown()
         self.settings.set_geometry("main_window", self.saveGeometry())
         self.settings.main_window_state = self.saveState()
         self.customers_page.save_state()

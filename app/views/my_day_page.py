@@ -1,9 +1,9 @@
-"""The My day page: overdue, today's and this week's follow-ups, and the birthdays and holidays ahead."""
+"""My day: escalated complaints, overdue, today's and this week's follow-ups, birthdays and holidays ahead."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime, timezone
 from enum import IntEnum
 
 from PySide6.QtCore import QDate, QLocale, Qt, Signal
@@ -29,13 +29,14 @@ from PySide6.QtWidgets import (
 
 from app.db import Database
 from app.dialogs.form import ERROR_TEXT
-from app.i18n import N_, _, current_language, format_date, format_number
+from app.i18n import N_, _, current_language, format_date, format_datetime, format_number
 from app.services import events, labels
 from app.services.actor import Actor
 from app.services.care import REMINDER_DAYS, CareReminder, CareService
 from app.services.contacts import ContactLogInput, ContactService
 from app.services.customers import CustomerService, StaffMember
 from app.services.errors import ServiceError
+from app.services.escalation import EscalationItem, escalations_for
 from app.services.followups import FollowUpInfo, FollowUpService
 from app.services.tiers import TierService
 from app.views.contact_actions import cancel_follow_up, log_contact, reschedule_follow_up
@@ -44,7 +45,7 @@ from app.views.qt_events import ReloadWhenShown
 from app.views.settings import Settings
 
 # What a write must touch for this page to show something else.
-RELOAD_ON = frozenset({"contact_log", "follow_up", "customer", "holiday", "staff"})
+RELOAD_ON = frozenset({"contact_log", "follow_up", "customer", "holiday", "staff", "complaint"})
 WECHAT = "wechat"  # greetings go out by WeChat; the contact kind they are logged as
 GREETING_TIERS = 2  # a holiday greeting goes to the best tiers of the rule set in use (and key customers)
 EVERYONE = "*"  # the staff combo's data for everyone's day (a staff member's is their id as text)
@@ -83,6 +84,28 @@ class CareColumn(IntEnum):
     GREETING = 4
 
 
+class EscalationColumn(IntEnum):
+    LEVEL = 0
+    TICKET = 1
+    CUSTOMER = 2
+    LATE = 3
+    DESCRIPTION = 4
+
+
+ESCALATION_HEADERS = {
+    EscalationColumn.LEVEL: N_("Level"),
+    EscalationColumn.TICKET: N_("Ticket"),
+    EscalationColumn.CUSTOMER: N_("Customer"),
+    EscalationColumn.LATE: N_("Late"),
+    EscalationColumn.DESCRIPTION: N_("Complaint"),
+}
+PROPOSE_REASSIGN_TIP = N_("The complaint policy proposes handing this customer over to other staff")
+LEVEL_TIPS = {
+    1: N_("Past its deadline: raised to the department's manager"),
+    2: N_("Still open after the second period: raised to the general manager"),
+}
+
+
 CARE_HEADERS = {
     CareColumn.DATE: N_("Date"),
     CareColumn.WHAT: N_("Occasion"),
@@ -113,6 +136,23 @@ def days_text(day: date, today: date) -> str:
     if days == 1:
         return _("tomorrow")
     return _("in {n} days").format(n=days)
+
+
+def late_text(due_at: datetime | None, now: datetime) -> str:
+    """How long past its deadline a ticket is, in words: "3 days late", "5 hours late"."""
+    if due_at is None:
+        return ""
+    late = now - due_at
+    if late.days > 1:
+        return _("{n} days late").format(n=late.days)
+    if late.days == 1:
+        return _("1 day late")
+    hours = late.seconds // 3600
+    if hours > 1:
+        return _("{n} hours late").format(n=hours)
+    if hours == 1:
+        return _("1 hour late")
+    return _("less than an hour late")
 
 
 def _table(name: str, headers: dict) -> QTableWidget:
@@ -187,6 +227,10 @@ class MyDayPage(QWidget):
     """The start page of sales staff: whom to contact (overdue, today, this week) and whom to greet."""
 
     open_customer = Signal(object)  # a customer's id
+    open_ticket = Signal(object)  # a complaint ticket's id
+    # The handover of customers to other staff, as the service watch asks for it: the account manager's id
+    # and the list of customer ids.
+    reassign_requested = Signal(object, object)
     message = Signal(str)  # a passing message for the status bar
 
     def __init__(self, db: Database, actor: Actor, settings: Settings, parent: QWidget | None = None) -> None:
@@ -203,6 +247,7 @@ class MyDayPage(QWidget):
         self.today = date.today()
         self._staff: list[StaffMember] = []
         self._reminders: list[CareReminder] = []
+        self._escalations: list[EscalationItem] = []
         self._holidays_window: HolidaysWindow | None = None
         self._reloader = ReloadWhenShown(self, lambda: self.reload())  # when first shown, and after changes
 
@@ -240,6 +285,7 @@ class MyDayPage(QWidget):
         self.today_table = self._follow_up_table("today_table")
         self.week_table = self._follow_up_table("week_table")
         self.follow_up_tables = (self.overdue_table, self.today_table, self.week_table)
+        self.escalated_section = self._build_escalations()
         self.overdue_section = Section("overdue", self.overdue_table, _("Nothing overdue."), MAX_ROWS)
         self.today_section = Section("today", self.today_table, _("Nothing due today."), MAX_ROWS)
         self.week_section = Section("week", self.week_table, _("Nothing else due this week."), MAX_ROWS)
@@ -247,7 +293,7 @@ class MyDayPage(QWidget):
         column = QWidget()
         column_layout = QVBoxLayout(column)
         column_layout.setContentsMargins(0, 0, 0, 0)
-        for section in (self.overdue_section, self.today_section, self.week_section):
+        for section in (self.escalated_section, self.overdue_section, self.today_section, self.week_section):
             column_layout.addWidget(section)
         column_layout.addStretch(1)
         self.follow_ups_area = QScrollArea()
@@ -313,6 +359,36 @@ class MyDayPage(QWidget):
         table.itemSelectionChanged.connect(lambda t=table: self._follow_up_selected(t))
         _add_action(table, _("Log it"), RETURN_KEYS, self.log_follow_up)
         return table
+
+    def _build_escalations(self) -> Section:
+        """The complaints whose deadline check reached the person whose day it is: most urgent of all,
+        so on top; not there at all while there are none."""
+        table = _table("escalated_table", ESCALATION_HEADERS)
+        header = table.horizontalHeader()
+        for column in (EscalationColumn.LEVEL, EscalationColumn.TICKET, EscalationColumn.LATE):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(EscalationColumn.CUSTOMER, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(EscalationColumn.DESCRIPTION, QHeaderView.ResizeMode.Stretch)
+        table.doubleClicked.connect(lambda _index: self.open_escalated_ticket())
+        table.itemSelectionChanged.connect(self._update_buttons)
+        _add_action(table, _("Open ticket"), RETURN_KEYS, self.open_escalated_ticket)
+        self.escalated_table = table
+        section = Section("escalated", table, "", MAX_ROWS)
+        self.open_ticket_button = QPushButton(_("Open ticket"))
+        self.open_ticket_button.setObjectName("open_escalated_ticket")
+        self.open_ticket_button.setToolTip(_("Open the complaint ticket to handle it (Enter)"))
+        self.open_ticket_button.clicked.connect(self.open_escalated_ticket)
+        self.reassign_button = QPushButton(_("Reassign customer…"))
+        self.reassign_button.setObjectName("reassign_escalated_customer")
+        self.reassign_button.setToolTip(_(PROPOSE_REASSIGN_TIP))
+        self.reassign_button.clicked.connect(self.reassign_escalated_customer)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.open_ticket_button)
+        buttons.addWidget(self.reassign_button)
+        buttons.addStretch(1)
+        section.layout().addLayout(buttons)
+        section.hide()
+        return section
 
     def _build_care(self) -> QWidget:
         self.care_table = _table("care_table", CARE_HEADERS)
@@ -433,7 +509,10 @@ class MyDayPage(QWidget):
         staff_id = self.staff_id()
         kept = self.current_follow_up()
         kept_reminder = self.current_reminder()
+        kept_escalation = self.current_escalation()
         due = self.followups.due(self.actor, staff_id, self.today, limit=LIST_LIMIT)
+        # Everyone's day shows the escalations that reached the person acting: each reaches one person.
+        self._escalations = escalations_for(self.db, self.actor, staff_id)
         self._reminders = self.care.reminders(self.actor, staff_id, self.today)
         everyone = staff_id is None
         for table, section, rows, total, title, alert in (
@@ -455,6 +534,7 @@ class MyDayPage(QWidget):
                 text += " " + _("— the first {shown}").format(shown=format_number(len(rows)))
             section.set_state(text, alert)
         self._align_columns()
+        self._fill_escalations(kept_escalation)
         self._fill_care()
         self.care_section.set_state(
             _("Care reminders, next {days} days ({n})").format(days=REMINDER_DAYS, n=len(self._reminders))
@@ -498,6 +578,47 @@ class MyDayPage(QWidget):
                 table.setItem(r, column, item)
             table.item(r, Column.DUE).setData(Qt.ItemDataRole.UserRole, info)
         table.blockSignals(False)
+
+    def _fill_escalations(self, kept: EscalationItem | None) -> None:
+        table = self.escalated_table
+        now = datetime.now(timezone.utc)
+        table.blockSignals(True)
+        table.clearSelection()
+        shown = self._escalations[:LIST_LIMIT]
+        table.setRowCount(len(shown))
+        for r, item in enumerate(shown):
+            values = {
+                EscalationColumn.LEVEL: str(item.level),
+                EscalationColumn.TICKET: f"#{item.number}",
+                EscalationColumn.CUSTOMER: item.customer_name,
+                EscalationColumn.LATE: late_text(item.due_at, now),
+                EscalationColumn.DESCRIPTION: item.description,
+            }
+            for column, text in values.items():
+                cell = QTableWidgetItem(text)
+                if column == EscalationColumn.LEVEL:
+                    cell.setToolTip(
+                        _(LEVEL_TIPS.get(item.level, LEVEL_TIPS[2]))
+                        + "\n"
+                        + _("Escalated on {when}").format(when=format_datetime(item.at))
+                    )
+                elif column == EscalationColumn.LATE and item.due_at is not None:
+                    cell.setToolTip(_("Due {when}").format(when=format_datetime(item.due_at)))
+                elif column == EscalationColumn.CUSTOMER and item.propose_reassign:
+                    cell.setToolTip(_(PROPOSE_REASSIGN_TIP))
+                elif text:
+                    cell.setToolTip(text)
+                table.setItem(r, column, cell)
+        table.blockSignals(False)
+        keys = [(e.ticket_id, e.level) for e in shown]
+        if kept is not None and (kept.ticket_id, kept.level) in keys:
+            table.selectRow(keys.index((kept.ticket_id, kept.level)))
+        title = _("Escalated complaints ({n})").format(n=format_number(len(self._escalations)))
+        if len(self._escalations) > len(shown):
+            title += " " + _("— the first {shown}").format(shown=format_number(len(shown)))
+        self.escalated_section.set_state(title, alert=True)
+        self.escalated_section.setVisible(bool(self._escalations))
+        self.reassign_button.setVisible(self.manager and any(e.propose_reassign for e in self._escalations))
 
     def _align_columns(self) -> None:
         """One width per fitted column across the three lists, so they read as one table."""
@@ -628,6 +749,41 @@ class MyDayPage(QWidget):
                 _("Follow-up with {customer} cancelled.").format(customer=follow_up.customer_name)
             )
             self._reloader.request()
+
+    # -- escalated complaints
+
+    def current_escalation(self) -> EscalationItem | None:
+        rows = self.escalated_table.selectionModel().selectedRows()
+        if not rows or rows[0].row() >= len(self._escalations):
+            return None
+        return self._escalations[rows[0].row()]
+
+    def open_escalated_ticket(self) -> None:
+        item = self.current_escalation()
+        if item is not None:
+            self.open_ticket.emit(item.ticket_id)
+
+    def reassign_escalated_customer(self) -> bool:
+        """Ask for the handover of the customer of an escalated ticket, as the policy proposes."""
+        item = self.current_escalation()
+        if item is None or not item.propose_reassign or not self.manager:
+            return False
+        try:
+            manager_id = self.customers.get(self.actor, item.customer_id).manager_id
+        except ServiceError as exc:
+            QMessageBox.warning(self, _("Reassign customer"), str(exc))
+            return False
+        if manager_id is None:
+            QMessageBox.information(
+                self,
+                _("Reassign customer"),
+                _("{customer} has no account manager: choose one in the customer's file.").format(
+                    customer=item.customer_name
+                ),
+            )
+            return False
+        self.reassign_requested.emit(manager_id, [item.customer_id])
+        return True
 
     # -- care reminders
 
@@ -760,6 +916,9 @@ class MyDayPage(QWidget):
         follow_up = self.current_follow_up() is not None
         for button in (self.log_button, self.reschedule_button, self.cancel_button, self.open_button):
             button.setEnabled(follow_up)
+        escalated = self.current_escalation()
+        self.open_ticket_button.setEnabled(escalated is not None)
+        self.reassign_button.setEnabled(escalated is not None and escalated.propose_reassign)
         reminder = self.current_reminder()
         self.copy_button.setEnabled(reminder is not None and bool(reminder.greeting))
         self.log_greeting_button.setEnabled(reminder is not None)

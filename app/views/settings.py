@@ -32,6 +32,10 @@ _DEFAULTS: dict[str, Any] = {
     "watch/lapsed_header": QByteArray(),
     "watch/understaffed_header": QByteArray(),
     "watch/overview_header": QByteArray(),
+    "tickets/list_header": QByteArray(),  # the complaint tickets page
+    "tickets/customer_header": QByteArray(),  # a customer file's Complaints tab
+    "tickets/filter": {},
+    "ticket_dialog/geometry": QByteArray(),
     "folders/import": "",
     "folders/export": "",
     "user/staff_id": "",  # who works at this computer: the staff member the app acts as
@@ -180,6 +184,15 @@ class Settings:
 
     def set_header_state(self, name: str, value: QByteArray) -> None:
         self._set(f"{name}_header", value)
+
+    @property
+    def tickets_filter(self) -> dict[str, str]:
+        """The tickets page's filters as last set: status, category, severity, responsible, text, dates."""
+        return {str(k): str(v) for k, v in dict(self._get("tickets/filter")).items()}
+
+    @tickets_filter.setter
+    def tickets_filter(self, value: dict[str, str]) -> None:
+        self._set("tickets/filter", dict(value))
 
     @property
     def watch_tab(self) -> int:

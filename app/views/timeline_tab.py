@@ -95,7 +95,8 @@ class TimelineModel(QAbstractTableModel):
 
 
 class TimelineTab(QWidget):
-    """Filter buttons per kind over the list; double-click opens a contact log.
+    """Filter buttons per kind over the list; double-click (or Enter) opens an entry: a contact log, a
+    follow-up, a complaint ticket.
 
     The customer window fills it (`show_entries`) and acts on `open_requested(entry)`, `log_requested`
     and `plan_requested`.
