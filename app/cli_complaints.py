@@ -27,6 +27,7 @@ from app.services.complaints import (
     TicketFilter,
     TicketInput,
     TicketRow,
+    time_left_text,
 )
 from app.services.tiers import year_before
 from app.services.validation import parse_money
@@ -168,17 +169,8 @@ def cmd_open(args, out: TextIO) -> int:
     return 0
 
 
-def _time_left_text(left: timedelta | None) -> str:
-    if left is None:
-        return ""
-    hours = round(abs(left.total_seconds()) / 3600)
-    days, hours = divmod(hours, 24)
-    span = (
-        _("{days} d {hours} h").format(days=days, hours=hours) if days else _("{hours} h").format(hours=hours)
-    )
-    return (
-        _("{span} overdue").format(span=span) if left < timedelta(0) else _("{span} left").format(span=span)
-    )
+def _time_left(left: timedelta | None) -> str:
+    return "" if left is None else time_left_text(left)
 
 
 def cmd_list(args, out: TextIO) -> int:
@@ -205,7 +197,7 @@ def cmd_list(args, out: TextIO) -> int:
         out.write(
             f"{pad('#' + str(r.number), 7)}  {pad(r.customer_code, 8)}  {pad(r.customer_name, 24)}  "
             f"{pad(r.category, 16)}  {pad(labels.label(labels.COMPLAINT_STATUS, r.status), 14)}  "
-            f"{pad(i18n.format_datetime(r.due_at), 24)}  {_time_left_text(r.time_left(now))}\n"
+            f"{pad(i18n.format_datetime(r.due_at), 24)}  {_time_left(r.time_left(now))}\n"
         )
     out.write(_("{shown} of {total} tickets.").format(shown=len(page.rows), total=page.total) + "\n")
     return 0

@@ -9,8 +9,8 @@ the originals stay as they are) with 200,000 complaint tickets over two years fr
 escalated. Each figure is the median of `--runs`:
 
 - the tickets page: ComplaintService.list as the page opens (open tickets) and with "All", the overdue,
-  a category and severity, and a text filter; and the page's reload if app/views/tickets_page.py exists;
-- the statistics of the last 12 months (complaint_stats);
+  a category and severity, and a text filter; and the page's reload (offscreen Qt);
+- the statistics of the last 12 months: complaint_stats, and the page opened until its figures are drawn;
 - the deadline check: a first run that escalates every late ticket (the escalations are removed again,
   untimed, between runs) and a steady run with nothing new.
 """
@@ -18,16 +18,14 @@ escalated. Each figure is the median of `--runs`:
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import shutil
-import statistics
 import time
-from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from sqlalchemy import delete, func, select, update
+from timing import report  # bench/timing.py, beside this script
 
 from app.db import open_database
 from app.models import Complaint, ComplaintCategory, ComplaintEscalation, ComplaintStep, Customer
@@ -72,24 +70,6 @@ def build(path: Path) -> None:
     db.dispose()
 
 
-def median_ms(runs: int, work: Callable[[], object], before: Callable[[], object] | None = None):
-    times, result = [], None
-    for _ in range(runs):
-        if before is not None:
-            before()
-        start = time.perf_counter()
-        result = work()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), max(times), result
-
-
-def report(label: str, runs: int, work: Callable[[], object], target: str = "", before=None) -> object:
-    median, worst, result = median_ms(runs, work, before)
-    suffix = f"  (target {target})" if target else ""
-    print(f"  {label:<58} median {median:7.1f} ms  max {worst:7.1f} ms{suffix}", flush=True)
-    return result
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -116,8 +96,6 @@ def main() -> None:
     ):
         page = report(label, args.runs, lambda f=f: service.list(DEFAULT_ACTOR, f), PAGE_TARGET)
         print(f"    {page.total:,} match")
-    if not args.skip_gui:
-        time_page(db, args.runs)
     print("statistics:")
     today = date.today()
     stats = report(
@@ -127,6 +105,9 @@ def main() -> None:
         STATS_TARGET,
     )
     print(f"    {getattr(stats, 'received', '?'):,} received in the period")
+    if not args.skip_gui:
+        print("the pages:")
+        time_pages(db, args.runs)
     print("deadline check:")
 
     def forget_escalations() -> None:
@@ -155,13 +136,13 @@ def main() -> None:
     db.dispose()
 
 
-def time_page(db, runs: int) -> None:
-    if importlib.util.find_spec("app.views.tickets_page") is None:
-        print("  (no app/views/tickets_page.py yet: the page's reload is not timed)")
-        return
+def time_pages(db, runs: int) -> None:
+    """The two pages as a user opens them (offscreen Qt): the tickets list filled, and the statistics
+    read in the background and drawn."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
+    from app.views.complaint_stats_page import ComplaintStatsPage
     from app.views.settings import Settings
     from app.views.tickets_page import TicketsPage
 
@@ -175,6 +156,20 @@ def time_page(db, runs: int) -> None:
         "tickets page reload (offscreen Qt)", runs, lambda: (page.reload(), app.processEvents()), PAGE_TARGET
     )
     page.close()
+
+    def stats_page_drawn() -> None:
+        stats_page = ComplaintStatsPage(db, DEFAULT_ACTOR, settings)
+        stats_page.resize(1400, 860)
+        stats_page.show()  # a new page reads its figures when shown
+        app.processEvents()
+        while stats_page.task is not None or stats_page.stats is None:
+            app.processEvents()
+            time.sleep(0.002)
+        app.processEvents()  # the charts painted
+        stats_page.close()
+        stats_page.deleteLater()
+
+    report("statistics page: opened until its figures are drawn", runs, stats_page_drawn, STATS_TARGET)
 
 
 if __name__ == "__main__":

@@ -26,11 +26,11 @@ import shutil
 import statistics
 import time
 import uuid
-from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from sqlalchemy import delete, func, insert, select, text
+from timing import report  # bench/timing.py, beside this script
 
 from app.db import open_database
 from app.models import ContactLog, Customer, FollowUp, Staff
@@ -119,22 +119,6 @@ def build(path: Path) -> None:
         conn.exec_driver_sql("ANALYZE")
     db.dispose()
     print(f"timeline customer: {timeline_customer}")
-
-
-def median_ms(runs: int, work: Callable[[], object]) -> tuple[float, float, object]:
-    times, result = [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = work()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), max(times), result
-
-
-def report(label: str, runs: int, work: Callable[[], object], target: str = "") -> object:
-    median, worst, result = median_ms(runs, work)
-    suffix = f"  (target {target})" if target else ""
-    print(f"  {label:<58} median {median:7.1f} ms  max {worst:7.1f} ms{suffix}", flush=True)
-    return result
 
 
 def main() -> None:

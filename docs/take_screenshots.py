@@ -42,6 +42,7 @@ from app.services.tiers import TierService
 from app.views import contact_actions
 from app.views.import_wizard import MAPPING_PAGE, PREVIEW_PAGE, RUN_PAGE
 from app.views.settings import Settings
+from app.views.ticket_window import TicketDialog
 from app.views.tier_report_print import write_pdf
 
 OUT = Path(__file__).resolve().parent / "screenshots"
@@ -267,6 +268,35 @@ def contact_screens(qt_app: QApplication, window, customer_id, language: str) ->
     window.show_page(window.customers_page)
 
 
+def complaint_screens(qt_app: QApplication, window, language: str) -> None:
+    """The Complaints page, one ticket with its history, and the complaint statistics."""
+    window.show_page(window.tickets_page)
+    page = window.tickets_page
+    page.clear_filters()
+    page.set_status_filter("all")
+    wait_until(qt_app, lambda: page.model.rowCount() > 0)
+    grab(qt_app, f"complaints-{language}.png")
+    # A ticket that went the whole way round: its History tab tells the story.
+    closed = next(row for row in page.model.rows if row.status == "closed")
+    dialog = TicketDialog(window.db, window.actor, ticket_id=closed.id, parent=window)
+    dialog.setGeometry(200, 40, 900, 700)
+    dialog.show()
+    dialog.tabs.setCurrentWidget(dialog.resolution_tab)
+    grab(qt_app, f"complaint-ticket-{language}.png", dialog)
+    dialog.tabs.setCurrentWidget(dialog.history_tab)
+    grab(qt_app, f"complaint-history-{language}.png", dialog)
+    dialog.dirty = False
+    dialog.reject()
+    dialog.deleteLater()
+    page.set_status_filter("open")
+    window.show_page(window.complaint_stats_page)
+    stats = window.complaint_stats_page
+    wait_until(qt_app, lambda: stats.task is None and stats.stats is not None)
+    settle(qt_app, 600)
+    grab(qt_app, f"complaint-stats-{language}.png")
+    window.show_page(window.customers_page)
+
+
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     qt_app = QApplication(sys.argv[:1])
@@ -302,6 +332,7 @@ def main() -> int:
             contact_screens(qt_app, window, story_customer, language)
             import_screens(qt_app, window, tmp, language)
             tier_screens(qt_app, window, tmp, language)
+            complaint_screens(qt_app, window, language)
             window.close()
             window.deleteLater()
             settle(qt_app, 100)

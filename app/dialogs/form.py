@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -379,3 +380,19 @@ class ReadyPage(QWizardPage):
 
     def update_ready(self) -> None:
         self._ready.setText("1" if self.ready() and not self.busy() else "")
+
+
+def wants_reload(parent: QWidget, message: str) -> bool:
+    """Someone else saved the record meanwhile (`message` says who and when): True if the user would
+    rather reload it than keep their own edits on screen."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        _("Changed by someone else"),
+        message,
+        QMessageBox.StandardButton.NoButton,
+        parent,
+    )
+    reload_button = box.addButton(_("Reload (discard my edits)"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(_("Keep my edits"), QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    return box.clickedButton() is reload_button

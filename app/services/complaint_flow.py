@@ -58,8 +58,25 @@ def refusal(current: S, target: S, facts: TicketFacts) -> str | None:
         return _("Write the root cause and the action taken before resolving the ticket.")
     if target == S.FEEDBACK_GIVEN and not facts.has_feedback:
         return _("Record how the customer was told and their satisfaction (1–5).")
-    if target == S.CLOSED and current == S.RESOLVED and not facts.no_feedback_reason.strip():
+    if target == S.CLOSED and not facts.has_feedback and not facts.no_feedback_reason.strip():
         return _(
+            "A ticket closes only with the customer's feedback recorded, "
+            "or with the reason why none could be had."
+        )
+    return None
+
+
+def kept_on_record(status: S, facts: TicketFacts) -> tuple[str, str] | None:
+    """What a ticket at `status` may not lose by an edit — the resolution once resolved, the feedback or
+    the reason for none once fed back or closed — as (field, message in the user's language)."""
+    if status in (S.RESOLVED, S.FEEDBACK_GIVEN, S.CLOSED) and not facts.has_resolution:
+        return "root_cause", _(
+            "A resolved ticket keeps its root cause and the action taken; reopen it to change them."
+        )
+    if status == S.FEEDBACK_GIVEN and not facts.has_feedback:
+        return "satisfaction", _("Record how the customer was told and their satisfaction (1–5).")
+    if status == S.CLOSED and not facts.has_feedback and not facts.no_feedback_reason.strip():
+        return "no_feedback_reason", _(
             "A ticket closes only with the customer's feedback recorded, "
             "or with the reason why none could be had."
         )

@@ -40,6 +40,7 @@ class ComplaintStats:
     end: date
     as_of: datetime
     received: int
+    # Open at `as_of`, received by the end of the period (however long before its start):
     open_by_status: list[tuple[str, int]]  # (status label, tickets), in workflow order
     open_by_age: list[tuple[str, int]]  # (age bucket label, tickets)
     by_category: list[tuple[str, int]]  # most first
@@ -151,7 +152,8 @@ def complaint_stats(
                 .offset(nearest_rank_index(resolved, 0.9))
                 .limit(1)
             )
-        ages = _open_by_age(session, dialect, in_period, is_open, now)
+        # Open tickets however old: one received before the period and still open is the most worrying.
+        open_now = _open_by_status_and_age(session, dialect, end, is_open, now)
     by_status: dict[str, int] = {}
     by_category: dict[str, int] = {}
     by_staff: dict[str, int] = {}
@@ -168,9 +170,16 @@ def complaint_stats(
         as_of=now,
         received=sum(by_status.values()),
         open_by_status=[
-            (labels.label(labels.COMPLAINT_STATUS, s), by_status.get(s, 0)) for s in OPEN_STATUSES
+            (
+                labels.label(labels.COMPLAINT_STATUS, status),
+                sum(n for (s, _bucket), n in open_now.items() if s == status),
+            )
+            for status in OPEN_STATUSES
         ],
-        open_by_age=[(_(name), n) for (_bound, name), n in zip(AGE_BUCKETS, ages, strict=True)],
+        open_by_age=[
+            (_(name), sum(n for (_s, b), n in open_now.items() if b == bucket))
+            for bucket, (_bound, name) in enumerate(AGE_BUCKETS)
+        ],
         by_category=_most_first(by_category.items()),
         by_tier=_most_first(
             (labels.label(labels.TIER_NAMES, tier) if tier else _("(no tier)"), int(n)) for tier, n in tiers
@@ -186,14 +195,25 @@ def complaint_stats(
     )
 
 
-def _open_by_age(session: Session, dialect: str, in_period, is_open, now: datetime) -> list[int]:
+def _open_by_status_and_age(
+    session: Session, dialect: str, end: date, is_open, now: datetime
+) -> dict[tuple[str, int], int]:
+    """Tickets open at `now` and received by the end of the period, counted by (status, age bucket)."""
     age = _seconds_between(dialect, Complaint.received_at, literal(now, UTCDateTime()))
     bounds = [b for b, _name in AGE_BUCKETS if b is not None]
     bucket = case(*[(age <= bound * 86400, index) for index, bound in enumerate(bounds)], else_=len(bounds))
-    counts = dict(
-        session.execute(select(bucket, func.count()).where(*in_period, is_open).group_by(bucket)).all()
-    )
-    return [counts.get(index, 0) for index in range(len(AGE_BUCKETS))]
+    return {
+        (status, index): n
+        for status, index, n in session.execute(
+            select(Complaint.status, bucket, func.count())
+            .where(
+                Complaint.deleted_at.is_(None),
+                is_open,
+                Complaint.received_at < day_start(end + timedelta(days=1)),
+            )
+            .group_by(Complaint.status, bucket)
+        )
+    }
 
 
 def _most_first(pairs) -> list[tuple[str, int]]:

@@ -32,7 +32,7 @@ from app.models.complaint import OPEN_STATUSES
 from app.models.enums import ComplaintChannel, ComplaintSeverity, ComplaintStatus
 from app.services import events, labels, search
 from app.services.actor import Actor
-from app.services.complaint_flow import TicketFacts, refusal
+from app.services.complaint_flow import TicketFacts, kept_on_record, refusal
 from app.services.contacts import day_start
 from app.services.customers import CustomerService, concurrency_error, log_change, next_number
 from app.services.deadlines import DeadlinePolicy, WorkCalendar
@@ -198,6 +198,23 @@ class ComplaintPolicy:
     deadlines: DeadlinePolicy = field(default_factory=DeadlinePolicy)
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
     propose_reassign: bool = False
+
+
+def time_left_text(left: timedelta) -> str:
+    """“2 d 4 h left” or “overdue 1 d 3 h”: days and hours, or under a day hours and minutes (one wording
+    for the window, My day and the command line)."""
+    minutes = int(abs(left).total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        span = _("{days} d {hours} h").format(days=days, hours=hours)
+    elif hours:
+        span = _("{hours} h {minutes} min").format(hours=hours, minutes=mins)
+    else:
+        span = _("{minutes} min").format(minutes=mins)
+    if left < timedelta(0):
+        return _("overdue {time}").format(time=span)
+    return _("{time} left").format(time=span)
 
 
 def read_policy(session: Session) -> ComplaintPolicy:
@@ -594,6 +611,7 @@ class ComplaintService:
         resolution: Resolution | None,
         feedback: Feedback | None,
     ) -> None:
+        _check_not_about_self(actor, row)
         if row.version != version:
             raise concurrency_error(session, row)
         with session.no_autoflush:  # the checks below query; the row is written once, at the end
@@ -634,8 +652,14 @@ class ComplaintService:
                     setattr(row, name, value)
 
         if data is not None:
-            clean = _clean_ticket(session, replace(data, customer_id=data.customer_id or row.customer_id))
-            customer = CustomerService.live_row(session, clean.customer_id)
+            clean = _clean_ticket(
+                session, replace(data, customer_id=data.customer_id or row.customer_id), row
+            )
+            # Another customer must be live; the ticket's own stays workable even if its file was deleted.
+            if clean.customer_id == row.customer_id:
+                customer = session.get(Customer, row.customer_id)
+            else:
+                customer = CustomerService.live_row(session, clean.customer_id)
             set_all(_assigned(session, clean, customer))
             moved = {name for name, _old, _new in changes} & {"received_at", "severity", "customer_id"}
             if row.status in OPEN_STATUSES and moved:
@@ -645,6 +669,9 @@ class ComplaintService:
             set_all(_clean_resolution(resolution))
         if feedback is not None:
             set_all(_clean_feedback(feedback))
+        missing = kept_on_record(ComplaintStatus(row.status), _status_facts(row, ""))
+        if missing:
+            raise ValidationError(dict([missing]))
         return changes
 
     def delete(self, actor: Actor, ticket_id: uuid.UUID) -> None:
@@ -833,6 +860,12 @@ class ComplaintService:
         events.publish(events.Change("office_setting"))
 
 
+def _check_not_about_self(actor: Actor, row: Complaint) -> None:
+    """The person complained about may read the ticket, not change or move it: that is for others."""
+    if row.against_staff_id is not None and row.against_staff_id == actor.staff_id and not actor.is_manager:
+        raise ServiceError(_("This complaint is about you: a colleague or a manager handles it."))
+
+
 def _announce(customer_id: uuid.UUID, ticket_id: uuid.UUID) -> None:
     events.publish(events.Change("complaint", frozenset({ticket_id})))
     events.publish(events.Change("customer_timeline", frozenset({customer_id})))
@@ -868,9 +901,16 @@ def _assigned(session: Session, clean: TicketInput, customer: Customer) -> dict:
     }
 
 
-def _clean_ticket(session: Session, data: TicketInput) -> TicketInput:
-    """The input checked field by field; ValidationError names each wrong field in the user's words."""
+def _clean_ticket(session: Session, data: TicketInput, stored: Complaint | None = None) -> TicketInput:
+    """The input checked field by field; ValidationError names each wrong field in the user's words.
+
+    A reference the ticket already holds (`stored`) is not checked again: a category removed from the
+    list, a department or contact person deleted since, keeps its tickets workable."""
     errors: dict[str, str] = {}
+
+    def changed(name: str) -> bool:
+        return stored is None or getattr(stored, name) != getattr(data, name)
+
     if data.customer_id is None:
         errors["customer_id"] = _("Choose the customer who complains.")
     if data.channel not in CHANNELS:
@@ -891,7 +931,7 @@ def _clean_ticket(session: Session, data: TicketInput) -> TicketInput:
         errors["description"] = _("Describe the complaint.")
     if data.category_id is None:
         errors["category_id"] = _("Choose a category.")
-    elif (
+    elif changed("category_id") and (
         session.scalar(
             select(ComplaintCategory.id).where(
                 ComplaintCategory.id == data.category_id, ComplaintCategory.deleted_at.is_(None)
@@ -900,23 +940,34 @@ def _clean_ticket(session: Session, data: TicketInput) -> TicketInput:
         is None
     ):
         errors["category_id"] = _("The category chosen no longer exists.")
-    staff_ids = {data.against_staff_id, data.responsible_staff_id} - {None}
+    staff_ids = {
+        getattr(data, name) for name in ("against_staff_id", "responsible_staff_id") if changed(name)
+    } - {None}
     if staff_ids:
         known = set(
             session.scalars(select(Staff.id).where(Staff.id.in_(staff_ids), Staff.deleted_at.is_(None)))
         )
-        if data.against_staff_id is not None and data.against_staff_id not in known:
-            errors["against_staff_id"] = _("A staff member chosen no longer exists.")
-        if data.responsible_staff_id is not None and data.responsible_staff_id not in known:
-            errors["responsible_staff_id"] = _("A staff member chosen no longer exists.")
-    if data.department_id is not None and (
-        session.scalar(
-            select(Department.id).where(Department.id == data.department_id, Department.deleted_at.is_(None))
+        for name in ("against_staff_id", "responsible_staff_id"):
+            if getattr(data, name) in staff_ids - known:
+                errors[name] = _("A staff member chosen no longer exists.")
+    if (
+        data.department_id is not None
+        and changed("department_id")
+        and (
+            session.scalar(
+                select(Department.id).where(
+                    Department.id == data.department_id, Department.deleted_at.is_(None)
+                )
+            )
+            is None
         )
-        is None
     ):
         errors["department_id"] = _("The department chosen no longer exists.")
-    if data.contact_person_id is not None and data.customer_id is not None:
+    if (
+        data.contact_person_id is not None
+        and data.customer_id is not None
+        and (changed("contact_person_id") or changed("customer_id"))
+    ):
         owner = session.scalar(
             select(ContactPerson.customer_id).where(
                 ContactPerson.id == data.contact_person_id, ContactPerson.deleted_at.is_(None)

@@ -90,11 +90,13 @@ def check_deadlines(db: Database, actor: Actor, now: datetime | None = None) -> 
                 Complaint.escalation_level,
                 Complaint.department_id,
             )
+            .join(Customer, Customer.id == Complaint.customer_id)
             .where(
                 Complaint.status.in_(OPEN_STATUSES),
                 Complaint.deleted_at.is_(None),
                 Complaint.due_at < now,
                 Complaint.escalation_level < 2,
+                Customer.deleted_at.is_(None),  # a deleted customer's file (and its tickets) rest
             )
             .order_by(Complaint.due_at)
         ).all()
@@ -160,6 +162,12 @@ def check_deadlines(db: Database, actor: Actor, now: datetime | None = None) -> 
     return done
 
 
+def latest_escalation(db: Database) -> datetime | None:
+    """When the newest escalation was recorded, by any computer: a window notices others' checks by it."""
+    with db.session() as session:
+        return session.scalar(select(func.max(ComplaintEscalation.at)))
+
+
 def escalations_for(db: Database, actor: Actor, staff_id: uuid.UUID | None = None) -> list[EscalationItem]:
     """The escalations that reached `staff_id` (default: the actor) on tickets still open, newest first."""
     staff_id = staff_id or actor.staff_id
@@ -183,6 +191,11 @@ def escalations_for(db: Database, actor: Actor, staff_id: uuid.UUID | None = Non
                 e.to_staff_id == staff_id,
                 Complaint.status.in_(OPEN_STATUSES),
                 Complaint.deleted_at.is_(None),
+                Customer.deleted_at.is_(None),
+                # Only this round's: a ticket reopened or given a later deadline starts over at level 0,
+                # and what was escalated before that stays on the ticket's record, not in My day.
+                e.level <= Complaint.escalation_level,
+                e.at >= Complaint.due_at,
             )
             .order_by(e.at.desc(), e.level.desc(), Complaint.number)
         ).all()

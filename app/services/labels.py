@@ -84,7 +84,7 @@ COMPLAINT_CHANNEL = {
 }
 COMPLAINT_SEVERITY = {
     ComplaintSeverity.LOW.value: N_("Low"),
-    ComplaintSeverity.NORMAL.value: N_("Normal"),
+    ComplaintSeverity.NORMAL.value: N_("Moderate"),
     ComplaintSeverity.HIGH.value: N_("High"),
     ComplaintSeverity.CRITICAL.value: N_("Critical"),
 }

@@ -38,6 +38,7 @@ from app.i18n import _, format_date, format_datetime, format_number
 from app.services import labels
 from app.services.actor import Actor
 from app.services.complaints import SEVERITIES, CategoryInfo, ComplaintPolicy, ComplaintService
+from app.services.customers import CustomerService
 from app.services.deadlines import DeadlinePolicy, WorkCalendar
 from app.services.errors import ServiceError, ValidationError
 
@@ -110,6 +111,7 @@ class ComplaintPolicyDialog(QDialog):
         self.setMinimumWidth(680)
         self.actor = actor
         self.service = ComplaintService(db)
+        self.tiers_in_use = CustomerService(db).filter_options(actor).tiers
         self._policy = self.service.policy(actor)
         self._categories = self.service.categories(actor)
         self.field_errors = FieldErrors("policy_error")
@@ -183,9 +185,9 @@ class ComplaintPolicyDialog(QDialog):
             key: self._optional_days(f"policy_severity_{key}", by_severity.get(key)) for key in SEVERITIES
         }
         by_tier = dict(d.by_tier)
-        self.tier_edits = {
-            key: self._optional_days(f"policy_tier_{key}", by_tier.get(key)) for key in labels.TIER
-        }
+        # The default tiers, those the customers carry (an office on RFM or ABC tiers), and any with days.
+        tiers = dict.fromkeys([*labels.TIER, *self.tiers_in_use, *by_tier])
+        self.tier_edits = {key: self._optional_days(f"policy_tier_{key}", by_tier.get(key)) for key in tiers}
         self.second_spin = self._days_spin("policy_second_level_days", d.second_level_days)
         self.reassign_check = QCheckBox(_("An overdue ticket proposes reassigning the customer"))
         self.reassign_check.setObjectName("policy_propose_reassign")
@@ -217,7 +219,7 @@ class ComplaintPolicyDialog(QDialog):
             0,
         )
         special.addWidget(
-            self._special_box(_("Days by customer tier"), "by_tier", labels.TIER, self.tier_edits), 0, 1
+            self._special_box(_("Days by customer tier"), "by_tier", labels.TIER_NAMES, self.tier_edits), 0, 1
         )
         hint = QLabel(
             _(
@@ -270,7 +272,7 @@ class ComplaintPolicyDialog(QDialog):
     def _build_categories(self) -> QWidget:
         self.category_table = QTableWidget(0, 2)
         self.category_table.setObjectName("policy_categories")
-        self.category_table.setHorizontalHeaderLabels([_("Category"), _("Tickets")])
+        self.category_table.setHorizontalHeaderLabels([_("Complaint category"), _("Tickets")])
         self.category_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.category_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.category_table.setEditTriggers(
@@ -386,7 +388,7 @@ class ComplaintPolicyDialog(QDialog):
         special: dict[str, list[tuple[str, int]]] = {}
         for field, vocabulary, edits in (
             ("by_severity", labels.COMPLAINT_SEVERITY, self.severity_edits),
-            ("by_tier", labels.TIER, self.tier_edits),
+            ("by_tier", labels.TIER_NAMES, self.tier_edits),
         ):
             special[field] = []
             for key, edit in edits.items():

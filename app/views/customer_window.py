@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from app.db import DatabaseOpenError
 from app.dialogs.contact_dialog import CONTACT_NAME, contact_dialog
 from app.dialogs.follow_up_dialog import FollowUpDialog
-from app.dialogs.form import FieldSpec, FormFields
+from app.dialogs.form import FieldSpec, FormFields, wants_reload
 from app.dialogs.import_problems import target_title
 from app.dialogs.override_dialog import OverrideDialog
 from app.dialogs.staff_picker_dialog import StaffPickerDialog
@@ -940,17 +940,7 @@ class CustomerWindow(QMainWindow):
         self.statusBar().showMessage(_("Not saved: please correct the marked fields."), 6000)
 
     def _offer_reload(self, message: str) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            _("Changed by someone else"),
-            message,
-            QMessageBox.StandardButton.NoButton,
-            self,
-        )
-        reload_button = box.addButton(_("Reload (discard my edits)"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(_("Keep my edits"), QMessageBox.ButtonRole.RejectRole)
-        box.exec()
-        if box.clickedButton() is reload_button:
+        if wants_reload(self, message):
             self.load()
 
     def reload(self) -> None:

@@ -6,9 +6,10 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.db import Database, DatabaseOpenError
 from app.i18n import _
+from app.services import events
 from app.services.actor import Actor
 from app.services.errors import ServiceError
-from app.services.escalation import Escalated, check_deadlines
+from app.services.escalation import Escalated, check_deadlines, latest_escalation
 from app.views.tasks import BackgroundTask
 
 CHECK_EVERY_MS = 5 * 60 * 1000
@@ -40,6 +41,7 @@ class DeadlineWatch(QObject):
         self.actor = actor
         self.interval_ms = interval_ms
         self.task: BackgroundTask | None = None
+        self.latest = None  # the newest escalation seen, by whichever computer made it
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.check)
         self.timer.start(0)  # the first check once the window is up, not before it shows
@@ -55,14 +57,18 @@ class DeadlineWatch(QObject):
         if self.task is not None:
             return False
         db, actor = self.db, self.actor
-        task = BackgroundTask(self, lambda _progress, _cancelled: check_deadlines(db, actor))
+
+        def work(_progress, _cancelled) -> tuple[list[Escalated], object]:
+            return check_deadlines(db, actor), latest_escalation(db)
+
+        task = BackgroundTask(self, work)
         task.finished.connect(lambda result: self._ended(task, result, None))
         task.failed.connect(lambda exc: self._ended(task, None, exc))
         self.task = task
         task.start()
         return True
 
-    def _ended(self, task: BackgroundTask, result: list[Escalated] | None, exc: object) -> None:
+    def _ended(self, task: BackgroundTask, outcome: tuple | None, exc: object) -> None:
         self.task = None
         task.deleteLater()
         if exc is not None:
@@ -73,9 +79,15 @@ class DeadlineWatch(QObject):
                 )
                 return
             raise exc  # a bug, for the error dialog
+        result, latest = outcome
         if result:
             self.escalated.emit(result)
             self.message.emit(escalated_text(result))
+        elif latest != self.latest and self.latest is not None:
+            # Another computer (or a scheduled `complaints check-deadlines`) escalated since the last look:
+            # its change was announced there, not here.
+            events.publish(events.Change("complaint"))
+        self.latest = latest
 
     def shutdown(self) -> None:
         """Stop checking and wait for a check under way: call before the window closes, or the thread

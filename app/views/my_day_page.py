@@ -33,6 +33,7 @@ from app.i18n import N_, _, current_language, format_date, format_datetime, form
 from app.services import events, labels
 from app.services.actor import Actor
 from app.services.care import REMINDER_DAYS, CareReminder, CareService
+from app.services.complaints import time_left_text
 from app.services.contacts import ContactLogInput, ContactService
 from app.services.customers import CustomerService, StaffMember
 from app.services.errors import ServiceError
@@ -136,23 +137,6 @@ def days_text(day: date, today: date) -> str:
     if days == 1:
         return _("tomorrow")
     return _("in {n} days").format(n=days)
-
-
-def late_text(due_at: datetime | None, now: datetime) -> str:
-    """How long past its deadline a ticket is, in words: "3 days late", "5 hours late"."""
-    if due_at is None:
-        return ""
-    late = now - due_at
-    if late.days > 1:
-        return _("{n} days late").format(n=late.days)
-    if late.days == 1:
-        return _("1 day late")
-    hours = late.seconds // 3600
-    if hours > 1:
-        return _("{n} hours late").format(n=hours)
-    if hours == 1:
-        return _("1 hour late")
-    return _("less than an hour late")
 
 
 def _table(name: str, headers: dict) -> QTableWidget:
@@ -591,7 +575,7 @@ class MyDayPage(QWidget):
                 EscalationColumn.LEVEL: str(item.level),
                 EscalationColumn.TICKET: f"#{item.number}",
                 EscalationColumn.CUSTOMER: item.customer_name,
-                EscalationColumn.LATE: late_text(item.due_at, now),
+                EscalationColumn.LATE: time_left_text(item.due_at - now) if item.due_at else "",
                 EscalationColumn.DESCRIPTION: item.description,
             }
             for column, text in values.items():

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.db import Database
-from app.dialogs.form import FieldErrors, date_format, index_of
+from app.dialogs.form import FieldErrors, date_format, index_of, wants_reload
 from app.i18n import N_, _, format_date, format_number
 from app.models.enums import ComplaintStatus
 from app.services import labels
@@ -49,6 +49,7 @@ from app.services.complaints import (
     Resolution,
     TicketDetail,
     TicketInput,
+    time_left_text,
 )
 from app.services.customers import CustomerService
 from app.services.errors import ConcurrencyError, ServiceError, ValidationError
@@ -67,22 +68,6 @@ STEP_BUTTONS = {
     ComplaintStatus.CLOSED: N_("Close ticket"),
 }
 WHEN_FORMAT = " HH:mm"
-
-
-def time_left_text(left: timedelta) -> str:
-    """“2 d 4 h left” or “overdue 1 d 3 h”: days and hours, or under a day hours and minutes."""
-    minutes = int(abs(left).total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    if days:
-        span = _("{days} d {hours} h").format(days=days, hours=hours)
-    elif hours:
-        span = _("{hours} h {minutes} min").format(hours=hours, minutes=mins)
-    else:
-        span = _("{minutes} min").format(minutes=mins)
-    if left < timedelta(0):
-        return _("overdue {time}").format(time=span)
-    return _("{time} left").format(time=span)
 
 
 def time_left_colour(left: timedelta) -> str:
@@ -331,7 +316,7 @@ class TicketDialog(QDialog):
         self.category = _combo(
             "ticket_category", [(_("(choose a category)"), None)] + [(c.name, c.id) for c in self.categories]
         )
-        self._row(form, "category_id", _("Category"), self.category)
+        self._row(form, "category_id", _("Complaint category"), self.category)
         self.severity = _combo(
             "ticket_severity", [(_(name), key) for key, name in labels.COMPLAINT_SEVERITY.items()]
         )
@@ -348,6 +333,9 @@ class TicketDialog(QDialog):
             [(_("(the responsible person's department)"), None)] + [(d.name, d.id) for d in self.departments],
         )
         self._row(form, "department_id", _("Department"), self.department)
+        # Handed to someone else, the ticket goes with them to their department (and its manager, for the
+        # escalation), unless the user then picks another department.
+        self.responsible.activated.connect(lambda _index: self.department.setCurrentIndex(0))
         layout.addLayout(form)
         layout.addStretch(1)
         self._watch(
@@ -791,17 +779,7 @@ class TicketDialog(QDialog):
             self.tabs.setCurrentWidget(self.feedback_tab)
 
     def _changed_elsewhere(self, exc: ConcurrencyError) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            _("Changed by someone else"),
-            str(exc),
-            QMessageBox.StandardButton.NoButton,
-            self,
-        )
-        reload_button = box.addButton(_("Reload (discard my edits)"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(_("Keep my edits"), QMessageBox.ButtonRole.RejectRole)
-        box.exec()
-        if box.clickedButton() is reload_button:
+        if wants_reload(self, str(exc)):
             self.reload()
 
     def reload(self) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from enum import IntEnum
 
 from PySide6.QtCore import (
@@ -32,15 +32,16 @@ from PySide6.QtWidgets import (
 from app.db import Database
 from app.dialogs.form import OptionalDateEdit
 from app.i18n import N_, _, format_number
+from app.models import utcnow
 from app.services import events, labels
 from app.services.actor import Actor
-from app.services.complaints import ComplaintService, TicketFilter, TicketRow
+from app.services.complaints import ComplaintService, TicketFilter, TicketRow, time_left_text
 from app.services.customers import CustomerService
 from app.services.errors import ServiceError
 from app.views import ticket_actions
 from app.views.qt_events import ReloadWhenShown
 from app.views.settings import Settings
-from app.views.ticket_window import escalation_text, short_datetime, time_left_colour, time_left_text
+from app.views.ticket_window import escalation_text, short_datetime, time_left_colour
 
 LIMIT = 500  # rows listed; the count above the list says how many match in all
 SEARCH_DELAY_MS = 300
@@ -50,7 +51,7 @@ RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 RETURN_KEYS = [QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)]
 # The status filter: the open tickets, the overdue ones, all, or one status.
 OPEN, OVERDUE, ALL = "open", "overdue", "all"
-STATUS_CHOICES = {OPEN: N_("Open"), OVERDUE: N_("Overdue"), ALL: N_("All statuses")}
+STATUS_CHOICES = {OPEN: N_("Unresolved"), OVERDUE: N_("Overdue"), ALL: N_("All statuses")}
 
 
 class Column(IntEnum):
@@ -69,10 +70,10 @@ class Column(IntEnum):
 HEADERS = {
     Column.NUMBER: N_("#"),
     Column.CUSTOMER: N_("Customer"),
-    Column.CATEGORY: N_("Category"),
+    Column.CATEGORY: N_("Complaint category"),
     Column.SEVERITY: N_("Severity"),
     Column.STATUS: N_("Status"),
-    Column.RECEIVED: N_("Received"),
+    Column.RECEIVED: N_("Received at"),
     Column.DEADLINE: N_("Deadline"),
     Column.TIME_LEFT: N_("Time left"),
     Column.RESPONSIBLE: N_("Responsible"),
@@ -86,14 +87,10 @@ WIDTHS = {
     Column.STATUS: 100,
     Column.RECEIVED: 150,
     Column.DEADLINE: 150,
-    Column.TIME_LEFT: 120,
+    Column.TIME_LEFT: 165,
     Column.RESPONSIBLE: 90,
     Column.ESCALATION: 150,
 }
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class TicketsModel(QAbstractTableModel):

@@ -216,3 +216,16 @@ def test_a_name_still_being_typed_is_saved(qtbot, sqlite_db):
     save(dialog)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert ComplaintService(sqlite_db).categories(ME)[-1].name == "包装破损"
+
+
+def test_the_tiers_the_customers_carry_can_have_their_own_days(qtbot, sqlite_db, local_zone):
+    """An office on the RFM tiers gives its top tier a shorter deadline too, not only the default four."""
+    local_zone("Asia/Shanghai")
+    CustomerService(sqlite_db).create(ME, CustomerInput(name="华信科技", tier="champions"))
+    dialog = ComplaintPolicyDialog(sqlite_db, ME)
+    qtbot.addWidget(dialog)
+    assert list(dialog.tier_edits) == ["vip", "important", "normal", "potential", "champions"]
+    dialog.tier_edits["champions"].setText("1")
+    save(dialog)
+    policy = ComplaintService(sqlite_db).policy(ME)
+    assert policy.deadlines.by_tier == (("champions", 1),)

@@ -603,3 +603,20 @@ def test_the_customer_file_lists_its_tickets_and_the_timeline_their_steps(qtbot,
     tab.new_button.click()
     assert sorted(texts(tab.model, Column.NUMBER)) == ["1", "2"]
     assert tab.count.text() == "2 complaints, 2 open"
+
+
+def test_handing_the_ticket_to_someone_in_another_department_takes_it_there(qtbot, office):
+    """Its department (whose manager an escalation reaches) follows the new responsible person."""
+    staff = StaffService(office.db)
+    service_department = staff.save_department(ME, "售后服务部").id
+    zhao = staff.save(ME, StaffInput(name="赵工", department_id=service_department)).id
+    ticket = open_ticket(office)
+    assert ticket.data.department_id == office.department  # 张伟's, the account manager's
+    dialog = make_dialog(qtbot, office, ticket.id)
+    index = index_of(dialog.responsible, zhao)
+    assert index > 0
+    dialog.responsible.setCurrentIndex(index)
+    dialog.responsible.activated.emit(index)  # as a choice in the list sends it
+    assert dialog.save()
+    data = office.complaints.get(ME, ticket.id).data
+    assert (data.responsible_staff_id, data.department_id) == (zhao, service_department)

@@ -58,6 +58,8 @@ def test_a_refusal_in_chinese():
         (S.INVESTIGATING, S.RESOLVED, TicketFacts(), "root cause"),
         (S.RESOLVED, S.FEEDBACK_GIVEN, TicketFacts(has_resolution=True), "satisfaction"),
         (S.RESOLVED, S.CLOSED, TicketFacts(has_resolution=True), "feedback recorded"),
+        # Fed back, then the feedback cleared: it is not closed as if it had some.
+        (S.FEEDBACK_GIVEN, S.CLOSED, TicketFacts(has_resolution=True), "feedback recorded"),
         (S.CLOSED, S.INVESTIGATING, TicketFacts(has_resolution=True, has_feedback=True), "reopened"),
         (S.RESOLVED, S.INVESTIGATING, TicketFacts(note="   "), "reopened"),
     ],

@@ -66,6 +66,15 @@ def test_a_shorter_period_counts_only_its_tickets(example):
     assert stats.by_staff == [("王芳", 2), ("李雷", 1)]
 
 
+def test_open_tickets_received_before_the_period_still_count_as_open(example):
+    """The backlog is what managers look for: #5 (received 25 March, still under investigation) is open
+    whatever the period's start; #9, received after the period's end, is not counted."""
+    stats = complaint_stats(example, DEFAULT_ACTOR, date(2024, 3, 31), date(2024, 3, 31), as_of=AS_OF)
+    assert stats.received == 1  # #6 alone came on 31 March (#7 at 08:00 on the 30th, Shanghai time)
+    assert stats.open_by_status == [("Received", 2), ("Accepted", 0), ("Investigating", 1)]
+    assert [n for _name, n in stats.open_by_age] == [0, 1, 1, 1, 0]
+
+
 def test_a_period_without_tickets_has_no_averages(example):
     stats = complaint_stats(example, DEFAULT_ACTOR, date(2023, 1, 1), date(2023, 1, 31), as_of=AS_OF)
     assert stats.received == stats.resolved == stats.satisfaction_count == 0

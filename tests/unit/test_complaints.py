@@ -789,3 +789,75 @@ def test_a_ticket_opened_through_the_service_counts_for_the_tier_rules(office):
             ).all()
         )
     assert counted == {office.huaxin.id: 1, office.changjiang.id: 0}
+
+
+# ---------------------------------------------------------------- found in review
+
+
+def test_a_ticket_whose_category_or_customer_went_away_can_still_be_edited_and_moved(office):
+    """Removing a category (its tickets keep it) or deleting the customer's file must not leave a ticket
+    that nobody can save or take further."""
+    ticket = open_ticket(office)
+    kept = office.complaints.get(DEFAULT_ACTOR, ticket.id)
+    others = [c for c in office.complaints.categories(DEFAULT_ACTOR) if c.key != "product_quality"]
+    office.complaints.save_categories(DEFAULT_ACTOR, others)
+    CustomerService(office.db).delete(DEFAULT_ACTOR, [office.huaxin.id])
+    # The window sends the whole form back: the same category, department and customer.
+    saved = office.complaints.update(
+        DEFAULT_ACTOR, ticket.id, kept.version, replace(kept.data, description="包装破损，四台设备外壳变形")
+    )
+    assert saved.data.category_id == office.quality
+    moved = office.complaints.move(
+        DEFAULT_ACTOR, ticket.id, "accepted", data=saved.data, version=saved.version
+    )
+    assert moved.status == "accepted"
+    # Choosing the removed category anew is still refused.
+    other = open_ticket(office, office.changjiang, category_id=others[0].id)
+    with pytest.raises(ValidationError) as refused:
+        office.complaints.update(
+            DEFAULT_ACTOR, other.id, other.version, replace(other.data, category_id=office.quality)
+        )
+    assert refused.value.errors == {"category_id": "The category chosen no longer exists."}
+
+
+def test_a_fed_back_ticket_with_its_feedback_cleared_does_not_close_and_a_resolved_one_keeps_its_resolution(
+    office,
+):
+    ticket = drive(office, open_ticket(office).id, "feedback_given")
+    with pytest.raises(ValidationError) as refused:
+        office.complaints.move(DEFAULT_ACTOR, ticket.id, "closed", feedback=Feedback())
+    assert set(refused.value.errors) == {"satisfaction"}
+    with pytest.raises(ValidationError) as refused:
+        office.complaints.update(
+            DEFAULT_ACTOR, ticket.id, ticket.version, ticket.data, resolution=Resolution()
+        )
+    assert set(refused.value.errors) == {"root_cause"}
+    after = office.complaints.get(DEFAULT_ACTOR, ticket.id)
+    assert (after.status, after.resolution, after.feedback) == ("feedback_given", RESOLUTION, FEEDBACK)
+
+
+def test_my_day_shows_only_the_escalations_of_the_current_round(office):
+    from app.services.escalation import check_deadlines, escalations_for
+
+    ticket = open_ticket(office)  # due 5 March 09:00
+    check_deadlines(office.db, DEFAULT_ACTOR, now=utc(2026, 3, 8, 10, 0))  # levels 1 and 2, to the admin
+    assert [e.level for e in escalations_for(office.db, DEFAULT_ACTOR)] == [2, 1]
+    drive(office, ticket.id, "resolved")
+    reopened = office.complaints.move(DEFAULT_ACTOR, ticket.id, "investigating", "客户再次投诉")
+    assert escalations_for(office.db, DEFAULT_ACTOR) == []  # a new deadline, days ahead
+    check_deadlines(office.db, DEFAULT_ACTOR, now=reopened.due_at + timedelta(hours=1))
+    shown = escalations_for(office.db, DEFAULT_ACTOR)
+    assert [(e.number, e.level, e.due_at) for e in shown] == [(ticket.number, 1, reopened.due_at)]
+
+
+def test_the_person_complained_about_cannot_change_or_move_the_ticket(office):
+    ticket = open_ticket(office, against_staff_id=office.colleague.staff_id)
+    refusal = "This complaint is about you: a colleague or a manager handles it."
+    with pytest.raises(ServiceError, match=refusal):
+        office.complaints.update(
+            office.colleague, ticket.id, ticket.version, replace(ticket.data, against_staff_id=None)
+        )
+    with pytest.raises(ServiceError, match=refusal):
+        office.complaints.move(office.colleague, ticket.id, "accepted")
+    assert office.complaints.move(office.seller, ticket.id, "accepted").status == "accepted"
+    assert office.complaints.get(DEFAULT_ACTOR, ticket.id).data.against_staff_id == office.colleague.staff_id
