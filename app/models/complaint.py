@@ -86,6 +86,7 @@ class Complaint(SyncedMixin, Base):
             "resolved_at",
             "due_at",
             "satisfaction",
+            "deleted_at",  # though always NULL here: SQLite reads the table for any column left out
             sqlite_where=text("deleted_at IS NULL"),
             postgresql_where=text("deleted_at IS NULL"),
         ),

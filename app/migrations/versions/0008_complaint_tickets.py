@@ -120,7 +120,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_complaint_open_due', ['due_at'], unique=False, sqlite_where=sa.text("status IN ('new', 'accepted', 'investigating') AND deleted_at IS NULL"), postgresql_where=sa.text("status IN ('new', 'accepted', 'investigating') AND deleted_at IS NULL"))
         batch_op.create_index('ix_complaint_received', ['received_at'], unique=False)
         batch_op.create_index('ix_complaint_status_received', ['status', 'received_at'], unique=False)
-        batch_op.create_index('ix_complaint_stats', ['received_at', 'status', 'category_id', 'responsible_staff_id', 'customer_id', 'resolved_at', 'due_at', 'satisfaction'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.create_index('ix_complaint_stats', ['received_at', 'status', 'category_id', 'responsible_staff_id', 'customer_id', 'resolved_at', 'due_at', 'satisfaction', 'deleted_at'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.create_unique_constraint(batch_op.f('uq_complaint_number'), ['number'])
         batch_op.create_foreign_key(batch_op.f('fk_complaint_contact_person_id_contact_person'), 'contact_person', ['contact_person_id'], ['id'])
         batch_op.create_foreign_key(batch_op.f('fk_complaint_department_id_department'), 'department', ['department_id'], ['id'])
