@@ -349,14 +349,7 @@ def _write_stats_text(stats: ComplaintStats, out: TextIO) -> None:
     ]
     for name, value in figures:
         out.write(f"  {pad(name, 42)}  {value}\n")
-    tables = [
-        (_("Open tickets by status"), stats.open_by_status),
-        (_("Open tickets by age"), stats.open_by_age),
-        (_("Tickets per category"), stats.by_category),
-        (_("Tickets per customer tier"), stats.by_tier),
-        (_("Tickets per responsible staff member"), stats.by_staff),
-    ]
-    for title, pairs in tables:
+    for title, pairs in stats.breakdowns():
         out.write("\n" + title + "\n")
         out.writelines(f"  {pad(name, 40)}  {n}\n" for name, n in pairs)
 

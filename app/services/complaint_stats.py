@@ -33,6 +33,16 @@ AGE_BUCKETS = (
 )
 
 
+# The breakdowns, in the order the page, the workbook and the command line show them: field and title.
+BREAKDOWNS = (
+    ("open_by_status", N_("Open tickets by status")),
+    ("open_by_age", N_("Open tickets by age")),
+    ("by_category", N_("Tickets per category")),
+    ("by_tier", N_("Tickets per customer tier")),
+    ("by_staff", N_("Tickets per responsible staff member")),
+)
+
+
 @dataclass(frozen=True)
 class ComplaintStats:
     """Tickets received from `start` to `end` (local days, both included), as they stand at `as_of`."""
@@ -54,6 +64,10 @@ class ComplaintStats:
     on_time_base: int  # resolved, or still open and past the deadline
     satisfaction_mean: float | None
     satisfaction_count: int
+
+    def breakdowns(self) -> list[tuple[str, list[tuple[str, int]]]]:
+        """Each breakdown's title (translated) and its (name, tickets) pairs."""
+        return [(_(title), getattr(self, field)) for field, title in BREAKDOWNS]
 
     @property
     def on_time_share(self) -> float | None:
@@ -283,14 +297,7 @@ def write_stats(stats: ComplaintStats, path: str | Path) -> Path:
             else:
                 ws.write_number(row, 1, value, style)
         row = 3 + len(figures) + 1
-        tables = [
-            (_("Open tickets by status"), stats.open_by_status),
-            (_("Open tickets by age"), stats.open_by_age),
-            (_("Tickets per category"), stats.by_category),
-            (_("Tickets per customer tier"), stats.by_tier),
-            (_("Tickets per responsible staff member"), stats.by_staff),
-        ]
-        for name, pairs in tables:
+        for name, pairs in stats.breakdowns():
             ws.write_row(row, 0, [name, _("Tickets")], header)
             for offset, (key, n) in enumerate(pairs, start=1):
                 ws.write(row + offset, 0, key)

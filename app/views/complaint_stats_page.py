@@ -28,7 +28,7 @@ from app.dialogs.form import ERROR_TEXT, date_format
 from app.i18n import N_, _, format_date, format_datetime, format_number
 from app.services import events
 from app.services.actor import Actor
-from app.services.complaint_stats import ComplaintStats, complaint_stats, write_stats
+from app.services.complaint_stats import BREAKDOWNS, ComplaintStats, complaint_stats, write_stats
 from app.services.errors import Cancelled, ServiceError
 from app.services.tiers import months_after, year_before
 from app.views import file_choice
@@ -259,16 +259,8 @@ class ComplaintStatsPage(QWidget):
         self.charts: dict[str, BarChart] = {}
         charts = QGridLayout()
         charts.setSpacing(12)
-        for index, (name, title) in enumerate(
-            (
-                ("open_by_status", _("Open tickets by status")),
-                ("open_by_age", _("Open tickets by age")),
-                ("by_category", _("Tickets per category")),
-                ("by_tier", _("Tickets per customer tier")),
-                ("by_staff", _("Tickets per responsible staff member")),
-            )
-        ):
-            box = QGroupBox(title)
+        for index, (name, title) in enumerate(BREAKDOWNS):
+            box = QGroupBox(_(title))
             box.setObjectName(f"box_{name}")
             chart = BarChart(f"chart_{name}", BAR_COLOURS[name])
             box_layout = QVBoxLayout(box)
