@@ -150,6 +150,12 @@ def detail_json(detail: CustomerDetail, contacts, transactions) -> dict[str, Any
     return data
 
 
+def write_json(value: Any, out: TextIO) -> None:
+    """One JSON document (an object), indented for reading; dates, money and ids as json_value writes them."""
+    json.dump(value, out, ensure_ascii=False, indent=2, default=json_value)
+    out.write("\n")
+
+
 def write_json_array(items: Iterable[dict], out: TextIO) -> None:
     """A JSON array written item by item, so a million rows never sit in memory at once."""
     out.write("[")
@@ -438,8 +444,7 @@ def cmd_customers_show(args, out: TextIO) -> int:
     finally:
         db.dispose()
     if args.json:
-        document = detail_json(detail, contacts, transactions)
-        out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        write_json(detail_json(detail, contacts, transactions), out)
     else:
         write_detail(detail, contacts, transactions, out)
     return 0
@@ -482,7 +487,7 @@ def cmd_import(args, out: TextIO) -> int:
     if args.report:
         save_report(args.file, summary.sheet, summary.problems, args.report)
     if args.json:
-        out.write(json.dumps(summary.as_json(), ensure_ascii=False, indent=2) + "\n")
+        write_json(summary.as_json(), out)
     else:
         counts = _("{created} created, {updated} updated, {skipped} skipped, {merged} merged.").format(
             created=summary.created, updated=summary.updated, skipped=summary.skipped, merged=summary.merged

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import uuid
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
@@ -11,14 +10,23 @@ from decimal import Decimal
 from typing import Any, TextIO
 
 from app import i18n
-from app.cli import CliError, customer_id_by_code, json_value, open_db, pad, parse_date, write_json_array
+from app.cli import (
+    CliError,
+    customer_id_by_code,
+    json_value,
+    open_db,
+    pad,
+    parse_date,
+    write_json,
+    write_json_array,
+)
 from app.cli_contacts import parse_moment
 from app.i18n import _
 from app.models.complaint import OPEN_STATUSES
 from app.models.enums import ComplaintStatus
 from app.services import escalation, labels
 from app.services.actor import DEFAULT_ACTOR
-from app.services.complaint_stats import ComplaintStats, complaint_stats, write_stats
+from app.services.complaint_stats import ComplaintStats, complaint_stats, preset_period, write_stats
 from app.services.complaints import (
     CHANNELS,
     SEVERITIES,
@@ -29,7 +37,6 @@ from app.services.complaints import (
     TicketRow,
     time_left_text,
 )
-from app.services.tiers import year_before
 from app.services.validation import parse_money
 
 STATUSES = [s.value for s in ComplaintStatus]
@@ -98,14 +105,14 @@ def _detail_json(detail: TicketDetail, row: TicketRow, now: datetime) -> dict[st
     }
 
 
-def _listed(service: ComplaintService, detail: TicketDetail) -> TicketRow:
-    """The ticket as the lists show it (its category's name, who handles it)."""
-    found = TicketFilter(customer_id=detail.data.customer_id, text=f"#{detail.number}")
-    return next(r for r in service.list(DEFAULT_ACTOR, found, limit=NO_LIMIT).rows if r.id == detail.id)
-
-
-def _write_object(value: dict[str, Any], out: TextIO) -> None:
-    out.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+def _reply(args, service: ComplaintService, detail: TicketDetail, line: str, out: TextIO) -> int:
+    """What `open` and `move` print: the ticket as JSON (as the lists show it, and its details), or a line."""
+    if args.json:
+        row = service.row(DEFAULT_ACTOR, detail.id)
+        write_json(_detail_json(detail, row, datetime.now(timezone.utc)), out)
+    else:
+        out.write(line + "\n")
+    return 0
 
 
 def _category_id(service: ComplaintService, text: str) -> uuid.UUID:
@@ -154,19 +161,17 @@ def cmd_open(args, out: TextIO) -> int:
                 description=args.description,
             ),
         )
-        row = _listed(service, detail)
+        return _reply(
+            args,
+            service,
+            detail,
+            _("Complaint #{number} opened for {code}, due {due}.").format(
+                number=detail.number, code=detail.customer_code, due=i18n.format_datetime(detail.due_at)
+            ),
+            out,
+        )
     finally:
         db.dispose()
-    if args.json:
-        _write_object(_detail_json(detail, row, datetime.now(timezone.utc)), out)
-        return 0
-    out.write(
-        _("Complaint #{number} opened for {code}, due {due}.").format(
-            number=detail.number, code=detail.customer_code, due=i18n.format_datetime(detail.due_at)
-        )
-        + "\n"
-    )
-    return 0
 
 
 def _time_left(left: timedelta | None) -> str:
@@ -236,19 +241,17 @@ def cmd_move(args, out: TextIO) -> int:
                 no_feedback_reason=args.no_feedback_reason,
             ),
         )
-        row = _listed(service, detail)
+        return _reply(
+            args,
+            service,
+            detail,
+            _("Complaint #{number} is now “{status}”.").format(
+                number=detail.number, status=labels.label(labels.COMPLAINT_STATUS, detail.status)
+            ),
+            out,
+        )
     finally:
         db.dispose()
-    if args.json:
-        _write_object(_detail_json(detail, row, datetime.now(timezone.utc)), out)
-        return 0
-    out.write(
-        _("Complaint #{number} is now “{status}”.").format(
-            number=detail.number, status=labels.label(labels.COMPLAINT_STATUS, detail.status)
-        )
-        + "\n"
-    )
-    return 0
 
 
 def cmd_check_deadlines(args, out: TextIO) -> int:
@@ -356,7 +359,7 @@ def _write_stats_text(stats: ComplaintStats, out: TextIO) -> None:
 
 def cmd_stats(args, out: TextIO) -> int:
     end = args.to or date.today()
-    start = args.start or year_before(end) + timedelta(days=1)  # the last 12 months, `end` included
+    start = args.start or preset_period("last_12_months", end)[0]
     db = open_db(args.db, create=False)
     try:
         stats = complaint_stats(db, DEFAULT_ACTOR, start, end, as_of=args.as_of)
@@ -365,7 +368,7 @@ def cmd_stats(args, out: TextIO) -> int:
     if args.xlsx:
         write_stats(stats, args.xlsx)
     if args.json:
-        _write_object(_stats_json(stats), out)
+        write_json(_stats_json(stats), out)
         return 0
     _write_stats_text(stats, out)
     if args.xlsx:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import uuid
 from typing import Any, TextIO
 
 from app import i18n
-from app.cli import CliError, json_value, open_db, pad, parse_date, write_json_array
+from app.cli import CliError, json_value, open_db, pad, parse_date, write_json, write_json_array
 from app.i18n import _
 from app.models.enums import StaffRole
 from app.services import handover, labels, watch
@@ -28,11 +27,6 @@ def _staff_json(info: StaffInfo) -> dict[str, Any]:
         "left_on": json_value(info.left_on),
         "customers": info.customers,
     }
-
-
-def _write_json(value: Any, out: TextIO) -> None:
-    json.dump(value, out, ensure_ascii=False, indent=2, default=json_value)
-    out.write("\n")
 
 
 def _staff_line(info: StaffInfo) -> str:
@@ -86,7 +80,7 @@ def cmd_staff_add(args, out: TextIO) -> int:
     finally:
         db.dispose()
     if args.json:
-        _write_json(_staff_json(info), out)
+        write_json(_staff_json(info), out)
         return 0
     out.write(_("Added {name} ({id}).").format(name=info.name, id=info.id) + "\n")
     return 0
@@ -132,7 +126,7 @@ def cmd_handover(args, out: TextIO) -> int:
         db.dispose()
     per_recipient = {shown[k]: n for k, n in result.per_recipient.items()}
     if args.json:
-        _write_json(
+        write_json(
             {
                 "moved": result.moved,
                 "per_recipient": per_recipient,

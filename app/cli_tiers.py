@@ -7,7 +7,15 @@ from pathlib import Path
 from typing import TextIO
 
 from app import i18n
-from app.cli import CliError, customer_id_by_code, json_value, open_db, parse_date, write_json_array
+from app.cli import (
+    CliError,
+    customer_id_by_code,
+    json_value,
+    open_db,
+    parse_date,
+    write_json,
+    write_json_array,
+)
 from app.i18n import _
 from app.services.actor import DEFAULT_ACTOR
 from app.services.import_values import parse_choice
@@ -52,8 +60,7 @@ def cmd_rules_show(args, out: TextIO) -> int:
     finally:
         db.dispose()
     if args.json:
-        json.dump(_rule_set_json(info), out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        write_json(_rule_set_json(info), out)
         return 0
     rules: RuleDefinition = info.definition
     out.write(f"{info.name}  ({_(METHODS[info.method])}, " + _("version {n}").format(n=info.version) + ")\n")

@@ -114,6 +114,14 @@ def format_datetime(value: datetime | None) -> str:
     return babel_format_datetime(local, format="medium", tzinfo=local.tzinfo, locale=_babel_locale())
 
 
+def format_minute(value: datetime | None) -> str:
+    """A stored UTC time as the lists show it: the local date and the time to the minute."""
+    if value is None:
+        return ""
+    local = value.astimezone()
+    return f"{format_date(local.date())} {local:%H:%M}"
+
+
 @functools.lru_cache(maxsize=4)
 def _money_format(locale: str):
     # Parsed once per language: a printed report formats tens of thousands of amounts, and babel

@@ -104,7 +104,7 @@ def main() -> None:
         lambda: complaint_stats(db, DEFAULT_ACTOR, today - timedelta(days=365), today),
         STATS_TARGET,
     )
-    print(f"    {getattr(stats, 'received', '?'):,} received in the period")
+    print(f"    {stats.received:,} received in the period")
     if not args.skip_gui:
         print("the pages:")
         time_pages(db, args.runs)

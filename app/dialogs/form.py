@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -81,7 +82,20 @@ class FieldErrors:
         self.general.setVisible(bool(others))
         first = next((self.widgets[n] for n in errors if n in self.widgets), None)
         if first is not None:
+            _bring_forward(first)
             first.setFocus()
+
+
+def _bring_forward(widget: QWidget) -> None:
+    """Make each tab page that holds `widget` the current one, so that it is seen and can take the focus."""
+    ancestor = widget.parentWidget()
+    while ancestor is not None:
+        if isinstance(ancestor, QTabWidget):
+            for index in range(ancestor.count()):
+                page = ancestor.widget(index)
+                if page is widget or page.isAncestorOf(widget):
+                    ancestor.setCurrentIndex(index)
+        ancestor = ancestor.parentWidget()
 
 
 def index_of(combo: QComboBox, value) -> int:

@@ -22,6 +22,7 @@ from app.services.actor import Actor
 from app.services.complaints import category_name
 from app.services.contacts import day_start
 from app.services.errors import ServiceError
+from app.services.tiers import months_after, year_before
 
 # Age of open tickets: (upper bound in days, label); the last has no bound.
 AGE_BUCKETS = (
@@ -74,6 +75,18 @@ class ComplaintStats:
         return self.on_time / self.on_time_base if self.on_time_base else None
 
 
+def preset_period(key: str, today: date) -> tuple[date, date]:
+    """The days a preset period covers, today included: this_month, last_3_months, this_year, or the last
+    12 months (the page's and the command line's default)."""
+    if key == "this_month":
+        return today.replace(day=1), today
+    if key == "last_3_months":
+        return months_after(today, -3) + timedelta(days=1), today
+    if key == "this_year":
+        return date(today.year, 1, 1), today
+    return year_before(today) + timedelta(days=1), today
+
+
 def _seconds_between(dialect: str, start: ColumnElement, end: ColumnElement) -> ColumnElement:
     if dialect == "postgresql":
         return func.extract("epoch", end - start)
@@ -83,13 +96,6 @@ def _seconds_between(dialect: str, start: ColumnElement, end: ColumnElement) -> 
 def nearest_rank_index(count: int, share: float) -> int:
     """Where the nearest-rank percentile sits among `count` sorted values: rank ⌈share·n⌉, from 0."""
     return max(1, math.ceil(share * count)) - 1
-
-
-def nearest_rank(values: list[float], share: float) -> float | None:
-    """The value at rank ⌈share·n⌉ of the sorted values (the nearest-rank percentile); None for none."""
-    if not values:
-        return None
-    return sorted(values)[nearest_rank_index(len(values), share)]
 
 
 def complaint_stats(

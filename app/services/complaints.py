@@ -32,7 +32,7 @@ from app.models.complaint import OPEN_STATUSES
 from app.models.enums import ComplaintChannel, ComplaintSeverity, ComplaintStatus
 from app.services import events, labels, search
 from app.services.actor import Actor
-from app.services.complaint_flow import TicketFacts, kept_on_record, refusal
+from app.services.complaint_flow import REOPENABLE, TicketFacts, kept_on_record, refusal
 from app.services.contacts import day_start
 from app.services.customers import CustomerService, concurrency_error, log_change, next_number
 from app.services.deadlines import DeadlinePolicy, WorkCalendar
@@ -374,6 +374,14 @@ class ComplaintService:
                 )
         return TicketPage(rows=rows, total=total or 0)
 
+    def row(self, actor: Actor, ticket_id: uuid.UUID) -> TicketRow:
+        """One ticket as the lists show it (its category's and its handler's names)."""
+        with self.db.session() as session:
+            found = session.execute(_row_select().where(Complaint.id == ticket_id)).first()
+        if found is None:
+            raise NotFoundError(_("The complaint ticket no longer exists."))
+        return _ticket_row(found)
+
     def for_customer(self, actor: Actor, customer_id: uuid.UUID) -> list[TicketRow]:
         return self.list(actor, TicketFilter(customer_id=customer_id), limit=10_000).rows
 
@@ -522,7 +530,6 @@ class ComplaintService:
         with self.db.session() as session:
             row = self._row(session, ticket_id)
             self._write(session, actor, row, version, data, resolution, feedback)
-            session.flush()
             detail = self._detail(session, row)
         _announce(detail.data.customer_id, detail.id)
         return detail
@@ -561,11 +568,7 @@ class ComplaintService:
                 row.resolved_at = now
             if target_status == ComplaintStatus.CLOSED:
                 row.closed_at = now
-            if target_status == ComplaintStatus.INVESTIGATING and current in (
-                ComplaintStatus.RESOLVED,
-                ComplaintStatus.FEEDBACK_GIVEN,
-                ComplaintStatus.CLOSED,
-            ):
+            if target_status == ComplaintStatus.INVESTIGATING and current in REOPENABLE:
                 # Reopened: the customer came back, so handling starts over with a new deadline from now
                 # (the escalations already sent stay on record).
                 row.resolved_at = None
@@ -592,11 +595,7 @@ class ComplaintService:
                 "update",
                 [("status", current.value, row.status)],
             )
-            try:
-                session.flush()
-            except StaleDataError:
-                session.rollback()
-                raise concurrency_error(session, self._row(session, ticket_id)) from None
+            self._flush(session, row.id)
             detail = self._detail(session, row)
         _announce(detail.data.customer_id, detail.id)
         return detail
@@ -628,11 +627,16 @@ class ComplaintService:
                 "update",
                 [(name, old[:200], new[:200]) for name, old, new in changes],
             )
-            try:
-                session.flush()
-            except StaleDataError:
-                session.rollback()
-                raise concurrency_error(session, self._row(session, row.id)) from None
+            self._flush(session, row.id)
+
+    @classmethod
+    def _flush(cls, session: Session, ticket_id: uuid.UUID) -> None:
+        """Write the ticket; someone else's save since it was read (a newer version) is refused by name."""
+        try:
+            session.flush()
+        except StaleDataError:
+            session.rollback()
+            raise concurrency_error(session, cls._row(session, ticket_id)) from None
 
     @staticmethod
     def _apply(
@@ -764,15 +768,19 @@ class ComplaintService:
 
     # -- categories and policy
 
-    def categories(self, actor: Actor) -> list[CategoryInfo]:
+    def categories(self, actor: Actor, counted: bool = False) -> list[CategoryInfo]:
+        """The category list in its order; `counted` also says how many tickets each has (`in_use`), which
+        reads every ticket: only the list's editor wants it."""
         with self.db.session() as session:
-            used = dict(
-                session.execute(
-                    select(Complaint.category_id, func.count())
-                    .where(Complaint.deleted_at.is_(None))
-                    .group_by(Complaint.category_id)
-                ).all()
-            )
+            used = {}
+            if counted:
+                used = dict(
+                    session.execute(
+                        select(Complaint.category_id, func.count())
+                        .where(Complaint.deleted_at.is_(None))
+                        .group_by(Complaint.category_id)
+                    ).all()
+                )
             rows = session.execute(
                 select(ComplaintCategory)
                 .where(ComplaintCategory.deleted_at.is_(None))

@@ -104,7 +104,7 @@ class _Chunk:
 # ---------------------------------------------------------------- the generator
 
 
-def _expand(weighted) -> tuple:
+def expand(weighted) -> tuple:
     """A weighted vocabulary as a flat tuple, so a draw is one index: pool[int(random() * len)]."""
     return tuple(item for item, weight in weighted for _ in range(weight))
 
@@ -153,21 +153,21 @@ class _Generator:
                          "PREFERENCES")
         })
         self.scopes = {i.name: clean_prose(i.scope) for i in vocab.INDUSTRIES}
-        self.cities = _expand((c, c.weight) for c in vocab.CITIES)
-        self.industries = _expand((i, i.weight) for i in vocab.INDUSTRIES)
-        self.natures = _expand(vocab.NATURES)
-        self.categories = _expand(vocab.CATEGORIES)
+        self.cities = expand((c, c.weight) for c in vocab.CITIES)
+        self.industries = expand((i, i.weight) for i in vocab.INDUSTRIES)
+        self.natures = expand(vocab.NATURES)
+        self.categories = expand(vocab.CATEGORIES)
         self.tiers = {
-            category: _expand(zip(vocab.TIER_KEYS, weights, strict=True))
+            category: expand(zip(vocab.TIER_KEYS, weights, strict=True))
             for category, weights in vocab.TIERS_BY_CATEGORY.items()
         }
-        self.credit = _expand(vocab.CREDIT_RATINGS)
-        self.payments = _expand(vocab.PAYMENT_METHODS)
-        self.forms = _expand(vocab.COMPANY_FORMS)
+        self.credit = expand(vocab.CREDIT_RATINGS)
+        self.payments = expand(vocab.PAYMENT_METHODS)
+        self.forms = expand(vocab.COMPANY_FORMS)
         self.trade_chars = tuple(dict.fromkeys(vocab.TRADE_NAME_CHARS))
         n_surnames = len(vocab.SURNAMES)
-        self.surnames = _expand((s, 1 + (n_surnames - i) // 10) for i, s in enumerate(vocab.SURNAMES))
-        self.managers = _expand((s, s.weight) for s in staff)
+        self.surnames = expand((s, 1 + (n_surnames - i) // 10) for i, s in enumerate(vocab.SURNAMES))
+        self.managers = expand((s, s.weight) for s in staff)
 
     # -- small draws
 

@@ -26,11 +26,13 @@ from app.models import (
     Customer,
     Staff,
 )
+from app.models.complaint import OPEN_STATUSES
 from app.models.enums import ComplaintStatus as S
 from app.models.enums import StaffRole
 from app.services import events
 from app.services.actor import Actor
 from app.services.complaints import NUMBER_COUNTER, read_policy
+from app.services.demo import expand
 from app.services.escalation import check_deadlines
 
 DAYS_OF_COMPLAINTS = 730
@@ -188,11 +190,6 @@ class DemoComplaintSummary:
     escalations: int
 
 
-def _weighted(pairs) -> tuple:
-    """A weighted vocabulary as a flat tuple, so a draw is one index."""
-    return tuple(item for item, weight in pairs for _ in range(weight))
-
-
 def _hours(rng: random.Random, low: float, high: float) -> timedelta:
     return timedelta(hours=rng.uniform(low, high))
 
@@ -235,9 +232,9 @@ def add_complaints(
         return DemoComplaintSummary(0, 0, 0, 0)
     department_of = {s.id: s.department_id for s in staff}
     managers = {s.department_id: s.id for s in staff if s.role == StaffRole.MANAGER.value}
-    category_pool = _weighted((c, CATEGORY_WEIGHTS.get(c.key or "", 5)) for c in categories)
-    channels, severities = _weighted(CHANNELS), _weighted(SEVERITIES)
-    satisfactions = _weighted(SATISFACTION)
+    category_pool = expand((c, CATEGORY_WEIGHTS.get(c.key or "", 5)) for c in categories)
+    channels, severities = expand(CHANNELS), expand(SEVERITIES)
+    satisfactions = expand(SATISFACTION)
     # When each ticket came in, in order (its number follows it), and from whom: more lately, as business
     # grew, and some customers far more often than others (a long-tailed share each).
     shares = list(itertools.accumulate(rng.paretovariate(1.5) for _ in customers))
@@ -274,7 +271,7 @@ def add_complaints(
             row["due_at"] = policy.deadlines.due_at(
                 received, row["severity"], customer.tier or None, policy.calendar
             )
-            if row["status"] in (S.NEW.value, S.ACCEPTED.value, S.INVESTIGATING.value):
+            if row["status"] in OPEN_STATUSES:
                 opened += 1
                 overdue += row["due_at"] < now
             rows.append(row)

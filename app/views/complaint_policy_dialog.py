@@ -113,7 +113,7 @@ class ComplaintPolicyDialog(QDialog):
         self.service = ComplaintService(db)
         self.tiers_in_use = CustomerService(db).filter_options(actor).tiers
         self._policy = self.service.policy(actor)
-        self._categories = self.service.categories(actor)
+        self._categories = self.service.categories(actor, counted=True)
         self.field_errors = FieldErrors("policy_error")
 
         self.tabs = QTabWidget()
@@ -464,9 +464,3 @@ class ComplaintPolicyDialog(QDialog):
     def show_errors(self, errors: dict[str, str]) -> None:
         """Each message at its field, on the tab that holds the first of them."""
         self.field_errors.show(errors)
-        first = next((self.field_errors.widgets[n] for n in errors if n in self.field_errors.widgets), None)
-        for index in range(self.tabs.count()):
-            if first is not None and self.tabs.widget(index).isAncestorOf(first):
-                self.tabs.setCurrentIndex(index)
-                first.setFocus()
-                break

@@ -3,7 +3,7 @@ how well they were handled, as pyqtgraph bar charts with their numbers beside th
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
@@ -28,9 +28,14 @@ from app.dialogs.form import ERROR_TEXT, date_format
 from app.i18n import N_, _, format_date, format_datetime, format_number
 from app.services import events
 from app.services.actor import Actor
-from app.services.complaint_stats import BREAKDOWNS, ComplaintStats, complaint_stats, write_stats
+from app.services.complaint_stats import (
+    BREAKDOWNS,
+    ComplaintStats,
+    complaint_stats,
+    preset_period,
+    write_stats,
+)
 from app.services.errors import Cancelled, ServiceError
-from app.services.tiers import months_after, year_before
 from app.views import file_choice
 from app.views.qt_events import ReloadWhenShown
 from app.views.settings import Settings
@@ -57,17 +62,6 @@ BAR_COLOURS = {
     "by_staff": "#f28e2b",
 }
 NAME_WIDTH_LIMIT = 220  # pixels for a bar's name; longer ones are elided
-
-
-def preset_period(key: str, today: date) -> tuple[date, date]:
-    """The days a preset covers, today included: the last 12 months are the CLI's default period too."""
-    if key == "this_month":
-        return today.replace(day=1), today
-    if key == "last_3_months":
-        return months_after(today, -3) + timedelta(days=1), today
-    if key == "this_year":
-        return date(today.year, 1, 1), today
-    return year_before(today) + timedelta(days=1), today
 
 
 def duration_text(hours: float | None) -> str:

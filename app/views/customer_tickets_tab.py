@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.db import Database
@@ -12,13 +13,14 @@ from app.services.actor import Actor
 from app.services.complaints import ComplaintService
 from app.services.errors import ServiceError
 from app.views import ticket_actions
+from app.views.qt_events import ReloadWhenShown
 from app.views.settings import Settings
+from app.views.tables import keep_header
 from app.views.tickets_page import (
     Column,
     TicketsModel,
     add_open_action,
     current_ticket,
-    keep_header,
     select_ticket,
     ticket_table,
 )
@@ -26,7 +28,7 @@ from app.views.tickets_page import (
 
 class CustomerTicketsTab(QWidget):
     """The tickets page's list for one customer (without the customer column); the customer window sets
-    the customer and calls `reload` after changes to complaints."""
+    the customer and asks for a reload after changes to complaints (read once shown)."""
 
     def __init__(self, db: Database, actor: Actor, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,13 +64,24 @@ class CustomerTicketsTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
+        self._reloader = ReloadWhenShown(self, self.reload)
         self._update_buttons()
 
     def set_customer(self, customer_id: uuid.UUID | None) -> None:
         self.customer_id = customer_id
-        self.reload()
+        self.request_reload()
+
+    def request_reload(self) -> None:
+        """Read the list again: at once if the tab is shown, else when it is (a burst of changes, once)."""
+        self._reloader.request()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._reloader.stale:
+            self.reload()
+        super().showEvent(event)
 
     def reload(self) -> None:
+        self._reloader.reloading()
         if self.customer_id is None:
             self.model.set_rows([])
             self.count.clear()
@@ -103,4 +116,3 @@ class CustomerTicketsTab(QWidget):
         chosen = current_ticket(self.table)
         if chosen is not None:
             ticket_actions.open_ticket(self, self.db, self.actor, self.settings, chosen.id)
-            self.reload()

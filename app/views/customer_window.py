@@ -864,8 +864,8 @@ class CustomerWindow(QMainWindow):
         ):
             self._load_timeline()
         elif change.entity == "complaint":
-            # Its ids are tickets', not customers': one customer's list is quick to read again.
-            self.complaints_tab.reload()
+            # Its ids are tickets', not customers': one customer's list is quick to read again, once shown.
+            self.complaints_tab.request_reload()
         elif change.entity == "customer" and (not change.ids or self.customer_id in change.ids):
             self._after_tier_change()
         elif change.entity in ("tier_evaluation", "tier_rule_set"):

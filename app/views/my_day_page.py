@@ -44,6 +44,7 @@ from app.views.contact_actions import cancel_follow_up, log_contact, reschedule_
 from app.views.holidays_window import HolidaysWindow
 from app.views.qt_events import ReloadWhenShown
 from app.views.settings import Settings
+from app.views.tables import RETURN_KEYS
 
 # What a write must touch for this page to show something else.
 RELOAD_ON = frozenset({"contact_log", "follow_up", "customer", "holiday", "staff", "complaint"})
@@ -166,7 +167,6 @@ def _add_action(widget: QWidget, text: str, keys: list[QKeySequence], slot) -> Q
     return action
 
 
-RETURN_KEYS = [QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)]
 
 
 class Section(QWidget):

@@ -36,11 +36,11 @@ from app.services.actor import Actor
 from app.services.errors import ServiceError, ValidationError
 from app.services.staff import DepartmentInfo, StaffInfo, StaffService
 from app.views.qt_events import ChangeNotifier
+from app.views.tables import RETURN_KEYS
 
 RELOAD_ON = frozenset({"staff", "customer"})
 LEFT_COLOR = QColor("#777777")  # former staff: shown, but greyed
 HINT_STYLE = "color: #777;"
-RETURN_KEYS = [QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)]
 
 
 class StaffColumn(IntEnum):

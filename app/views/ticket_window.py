@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from app.db import Database
 from app.dialogs.form import FieldErrors, date_format, index_of, wants_reload
-from app.i18n import N_, _, format_date, format_number
+from app.i18n import N_, _, format_date, format_minute, format_number
 from app.models.enums import ComplaintStatus
 from app.services import labels
 from app.services.actor import Actor
@@ -75,14 +75,6 @@ def time_left_colour(left: timedelta) -> str:
     if left < timedelta(0):
         return OVERDUE_COLOUR
     return SOON_COLOUR if left < SOON else ON_TIME_COLOUR
-
-
-def short_datetime(value: datetime | None) -> str:
-    """Local date and time to the minute, as the timeline shows them."""
-    if value is None:
-        return ""
-    local = value.astimezone()
-    return f"{format_date(local.date())} {local:%H:%M}"
 
 
 def escalation_text(level: int) -> str:
@@ -183,6 +175,7 @@ class TicketDialog(QDialog):
         self._loading = False
         self._received_shown = QDateTime()  # the receipt time as loaded: unchanged, the stored one is kept
         self.attachments: list[AttachmentInfo] = []
+        self._persons_of: uuid.UUID | None = None  # whose contact persons the list holds
         detail = self.service.get(actor, ticket_id) if ticket_id is not None else None
         self.customer_id = detail.data.customer_id if detail is not None else customer_id
         self.staff = self.customers.staff(actor)
@@ -466,8 +459,6 @@ class TicketDialog(QDialog):
     def _set_customer(self, customer_id: uuid.UUID | None) -> None:
         """The customer of a new ticket: its name, its contact persons, its account manager."""
         self.customer_id = customer_id
-        self.contact_person.clear()
-        self.contact_person.addItem(_("(nobody in particular)"), None)
         manager = ""
         if customer_id is None:
             self.customer_label.setText(_("(choose the customer)"))
@@ -479,15 +470,23 @@ class TicketDialog(QDialog):
             self.heading.setText(
                 _("New complaint from {customer}").format(customer=self.customer_label.text())
             )
-            for person in self.customers.contacts(self.actor, customer_id):
-                title = f" · {person.data.title}" if person.data.title else ""
-                self.contact_person.addItem(f"{person.data.name}{title}", person.id)
+        self._fill_persons(customer_id)
         self.responsible.setItemText(
             0,
             _("(the account manager: {name})").format(name=manager)
             if manager
             else _("(the account manager)"),
         )
+
+    def _fill_persons(self, customer_id: uuid.UUID | None) -> None:
+        """The customer's contact persons to choose from (none for no customer)."""
+        self._persons_of = customer_id
+        self.contact_person.clear()
+        self.contact_person.addItem(_("(nobody in particular)"), None)
+        if customer_id is not None:
+            for person in self.customers.contacts(self.actor, customer_id):
+                title = f" · {person.data.title}" if person.data.title else ""
+                self.contact_person.addItem(f"{person.data.name}{title}", person.id)
 
     def _show_detail(self, detail: TicketDetail) -> None:
         """Everything the ticket holds, as read or saved: the form forgets what was typed before."""
@@ -501,11 +500,8 @@ class TicketDialog(QDialog):
             self.heading.setText(
                 _("Complaint #{number} · {customer}").format(number=detail.number, customer=customer)
             )
-            self.contact_person.clear()
-            self.contact_person.addItem(_("(nobody in particular)"), None)
-            for person in self.customers.contacts(self.actor, data.customer_id):
-                title = f" · {person.data.title}" if person.data.title else ""
-                self.contact_person.addItem(f"{person.data.name}{title}", person.id)
+            if self._persons_of != data.customer_id:  # a saved ticket keeps its customer: read them once
+                self._fill_persons(data.customer_id)
             self._select(self.contact_person, data.contact_person_id, _("(a removed contact person)"))
             self._select(self.channel, data.channel, data.channel)
             local = data.received_at.astimezone().replace(tzinfo=None)
@@ -563,7 +559,7 @@ class TicketDialog(QDialog):
     def _show_facts(self, detail: TicketDetail) -> None:
         self.status_label.setText(labels.label(labels.COMPLAINT_STATUS, detail.status))
         due = detail.due_at
-        self.deadline_label.setText(short_datetime(due))
+        self.deadline_label.setText(format_minute(due))
         left = due - datetime.now(timezone.utc) if due is not None and detail.is_open else None
         if left is None:
             self.time_left_label.setText("")
@@ -577,7 +573,7 @@ class TicketDialog(QDialog):
         _fill(
             self.steps_table,
             [
-                [short_datetime(s.at), step_name(s.from_status, s.to_status), s.who, s.note]
+                [format_minute(s.at), step_name(s.from_status, s.to_status), s.who, s.note]
                 for s in detail.steps
             ],
         )
@@ -585,7 +581,7 @@ class TicketDialog(QDialog):
             self.escalations_table,
             [
                 [
-                    short_datetime(e.at),
+                    format_minute(e.at),
                     escalation_text(e.level),
                     e.to_name,
                     _("Consider moving the customer to other staff") if e.propose_reassign else "",
@@ -753,19 +749,7 @@ class TicketDialog(QDialog):
     def _refused(self, exc: ServiceError, target: str = "") -> None:
         """Say why nothing was saved; the fields keep what was typed."""
         if isinstance(exc, ValidationError):
-            # The tab of the first field named, shown before the errors so that the field takes the focus.
-            tab = next(
-                (
-                    tab
-                    for tab in (self.details_tab, self.resolution_tab, self.feedback_tab)
-                    for name in exc.errors
-                    if name in self.field_errors.widgets and tab.isAncestorOf(self.field_errors.widgets[name])
-                ),
-                None,
-            )
-            if tab is not None:
-                self.tabs.setCurrentWidget(tab)
-            self.field_errors.show(exc.errors)
+            self.field_errors.show(exc.errors)  # on the tab of the first field named
             return
         if isinstance(exc, ConcurrencyError):
             self._changed_elsewhere(exc)
@@ -790,6 +774,7 @@ class TicketDialog(QDialog):
         except ServiceError as exc:
             QMessageBox.warning(self, _("Complaint ticket"), str(exc))
             return
+        self._persons_of = None  # read afresh, contact persons too
         self._show_detail(detail)
 
     def reject(self) -> None:

@@ -15,12 +15,10 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QBrush, QColor, QHideEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QBrush, QColor, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -31,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.db import Database
 from app.dialogs.form import OptionalDateEdit
-from app.i18n import N_, _, format_number
+from app.i18n import N_, _, format_minute, format_number
 from app.models import utcnow
 from app.services import events, labels
 from app.services.actor import Actor
@@ -41,14 +39,13 @@ from app.services.errors import ServiceError
 from app.views import ticket_actions
 from app.views.qt_events import ReloadWhenShown
 from app.views.settings import Settings
-from app.views.ticket_window import escalation_text, short_datetime, time_left_colour
+from app.views.tables import RETURN_KEYS, RIGHT, add_table_action, current_row, keep_header, list_table
+from app.views.ticket_window import escalation_text, time_left_colour
 
 LIMIT = 500  # rows listed; the count above the list says how many match in all
 SEARCH_DELAY_MS = 300
 CLOCK_MS = 60_000  # the time left is worked out again each minute while the page is shown
 RELOAD_ON = frozenset({"complaint", "complaint_category", "customer", "staff"})
-RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-RETURN_KEYS = [QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)]
 # The status filter: the open tickets, the overdue ones, all, or one status.
 OPEN, OVERDUE, ALL = "open", "overdue", "all"
 STATUS_CHOICES = {OPEN: N_("Unresolved"), OVERDUE: N_("Overdue"), ALL: N_("All statuses")}
@@ -164,9 +161,9 @@ class TicketsModel(QAbstractTableModel):
         if column == Column.STATUS:
             return labels.label(labels.COMPLAINT_STATUS, row.status)
         if column == Column.RECEIVED:
-            return short_datetime(row.received_at)
+            return format_minute(row.received_at)
         if column == Column.DEADLINE:
-            return short_datetime(row.due_at)
+            return format_minute(row.due_at)
         if column == Column.TIME_LEFT:
             left = row.time_left(self.now)
             return "" if left is None else time_left_text(left)
@@ -177,52 +174,20 @@ class TicketsModel(QAbstractTableModel):
 
 def ticket_table(name: str, model: TicketsModel) -> QTableView:
     """A read-only list of tickets, one selected at a time, in the service's order."""
-    table = QTableView()
-    table.setObjectName(name)
-    table.setModel(model)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
-    header = table.horizontalHeader()
-    header.setHighlightSections(False)
-    header.setStretchLastSection(True)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    table = list_table(name, model, stretch_last=True)
     for column, width in WIDTHS.items():
-        header.resizeSection(column, width)
+        table.horizontalHeader().resizeSection(column, width)
     return table
-
-
-def keep_header(settings: Settings, table: QTableView, name: str) -> None:
-    """Column widths and order as the user left them (settings `name`), saved as they change."""
-    header = table.horizontalHeader()
-    state = settings.header_state(name)
-    if not state.isEmpty():
-        header.restoreState(state)
-
-    def save(*_args) -> None:
-        settings.set_header_state(name, header.saveState())
-
-    header.sectionResized.connect(save)
-    header.sectionMoved.connect(save)
 
 
 def add_open_action(table: QTableView, slot) -> None:
     """Enter (as a double-click) opens the selected ticket."""
-    action = QAction(_("Open"), table)
-    action.setShortcuts(RETURN_KEYS)
-    action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-    action.triggered.connect(slot)
-    table.addAction(action)
+    add_table_action(table, _("Open"), RETURN_KEYS, slot)
     table.doubleClicked.connect(lambda _index: slot())
 
 
 def current_ticket(table: QTableView) -> TicketRow | None:
-    rows = table.selectionModel().selectedRows()
-    return table.model().row_at(rows[0].row()) if rows else None
+    return current_row(table)
 
 
 def select_ticket(table: QTableView, ticket_id: uuid.UUID | None) -> None:
@@ -247,7 +212,6 @@ class TicketsPage(QWidget):
         self.settings = settings
         self.service = ComplaintService(db)
         self.customers = CustomerService(db)
-        self.total = 0
         self._options_stale = True  # categories and staff are read again after a change to them
         self._saved = settings.tickets_filter  # chosen again once the combos hold their choices
         self._reloader = ReloadWhenShown(self, lambda: self.reload())  # when first shown, and after changes
@@ -478,7 +442,6 @@ class TicketsPage(QWidget):
             return
         kept = current_ticket(self.table)
         self.model.set_rows(page.rows, now)
-        self.total = page.total
         if kept is not None:
             select_ticket(self.table, kept.id)
         self.count.setText(self._count_text(page.total, len(page.rows)))

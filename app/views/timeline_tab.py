@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import N_, _, format_date, format_number
+from app.i18n import N_, _, format_date, format_minute, format_number
 from app.services.contacts import TIMELINE_KINDS, TimelineEntry, timeline_kind_name
 
 # A light tint per kind, so a long timeline can be scanned by eye; the kind is also written out.
@@ -78,8 +78,7 @@ class TimelineModel(QAbstractTableModel):
             if column == Column.WHEN:
                 if entry.on:
                     return format_date(entry.on)
-                local = entry.at.astimezone()  # the computer's time zone, to the minute
-                return f"{format_date(local.date())} {local:%H:%M}"
+                return format_minute(entry.at)  # the computer's time zone, to the minute
             if column == Column.KIND:
                 return timeline_kind_name(entry.kind, one=True)
             if column == Column.WHAT:

@@ -19,9 +19,8 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence, QShowEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -52,6 +51,7 @@ from app.views.contact_actions import log_contact
 from app.views.qt_events import ReloadWhenShown
 from app.views.row_order import reorder_rows
 from app.views.settings import Settings
+from app.views.tables import RETURN_KEYS, RIGHT, add_table_action, current_row, keep_header, list_table
 from app.views.tasks import Task
 
 # What a write must touch for this page to show something else.
@@ -60,8 +60,6 @@ LAPSED_LIMIT = 500  # rows listed; the count above the list says how many there 
 FILTER_DELAY_MS = 300  # the list is read again once the days spin box rests
 LAPSED_TAB, UNDERSTAFFED_TAB, OVERVIEW_TAB = range(3)
 HINT_STYLE = "color: #777;"
-RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-RETURN_KEYS = [QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)]
 # Days without contact, by how far past the tier's limit: a little, half as long again, twice as long.
 LATE = QColor("#9a6700")
 LATER = QColor("#d84315")
@@ -168,28 +166,6 @@ def _category(key: str) -> str:
     return labels.label(labels.CATEGORY, key) if key else ""
 
 
-def _table(name: str, model: RowsModel, multi: bool = False) -> QTableView:
-    table = QTableView()
-    table.setObjectName(name)
-    table.setModel(model)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(
-        QAbstractItemView.SelectionMode.ExtendedSelection
-        if multi
-        else QAbstractItemView.SelectionMode.SingleSelection
-    )
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
-    header = table.horizontalHeader()
-    header.setHighlightSections(False)
-    header.setStretchLastSection(False)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    return table
-
-
 def _button(text: str, name: str, slot, tip: str = "") -> QPushButton:
     button = QPushButton(text)
     button.setObjectName(name)
@@ -278,28 +254,6 @@ class WatchPage(QWidget):
 
     # -- building
 
-    def _keep_header(self, table: QTableView, name: str) -> None:
-        """Column widths and order as the user left them, saved as they change."""
-        header = table.horizontalHeader()
-        state = self.settings.header_state(name)
-        if not state.isEmpty():
-            header.restoreState(state)
-
-        def save(*_args) -> None:
-            self.settings.set_header_state(name, header.saveState())
-
-        header.sectionResized.connect(save)
-        header.sectionMoved.connect(save)
-        header.sortIndicatorChanged.connect(save)
-
-    @staticmethod
-    def _table_action(table: QTableView, text: str, keys: list[QKeySequence], slot) -> None:
-        action = QAction(text, table)
-        action.setShortcuts(keys)
-        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        action.triggered.connect(slot)
-        table.addAction(action)
-
     def _build_lapsed(self) -> QWidget:
         self.per_tier = QCheckBox(_("As each tier allows"))
         self.per_tier.setObjectName("watch_per_tier")
@@ -356,18 +310,18 @@ class WatchPage(QWidget):
             ],
             self,
         )
-        self.lapsed_table = _table("lapsed_table", self.lapsed_model, multi=True)
+        self.lapsed_table = list_table("lapsed_table", self.lapsed_model, multi=True)
         header = self.lapsed_table.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         for column, width in ((0, 90), (2, 90), (3, 90), (4, 120), (5, 120), (6, 150)):
             header.resizeSection(column, width)
         # Longest without contact first, as the service lists them.
         header.setSortIndicator(6, Qt.SortOrder.DescendingOrder)
-        self._keep_header(self.lapsed_table, "watch/lapsed")
+        keep_header(self.settings, self.lapsed_table, "watch/lapsed")
         self.lapsed_table.setSortingEnabled(True)
         self.lapsed_table.doubleClicked.connect(lambda index: self._open_row(self.lapsed_table, index.row()))
         self.lapsed_table.selectionModel().selectionChanged.connect(lambda *_args: self._update_buttons())
-        self._table_action(self.lapsed_table, _("Open customer"), RETURN_KEYS, self._open_lapsed)
+        add_table_action(self.lapsed_table, _("Open customer"), RETURN_KEYS, self._open_lapsed)
         self.open_lapsed_button = _button(
             _("Open customer"), "open_lapsed", self._open_lapsed, _("Open (Enter)")
         )
@@ -410,13 +364,13 @@ class WatchPage(QWidget):
             ],
             self,
         )
-        self.understaffed_table = _table("understaffed_table", self.understaffed_model)
+        self.understaffed_table = list_table("understaffed_table", self.understaffed_model)
         header = self.understaffed_table.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         for column, width in ((0, 90), (2, 90), (3, 90), (4, 140), (5, 70)):
             header.resizeSection(column, width)
         header.setSortIndicator(5, Qt.SortOrder.AscendingOrder)
-        self._keep_header(self.understaffed_table, "watch/understaffed")
+        keep_header(self.settings, self.understaffed_table, "watch/understaffed")
         self.understaffed_table.setSortingEnabled(True)
         self.understaffed_table.doubleClicked.connect(
             lambda index: self._open_row(self.understaffed_table, index.row())
@@ -424,7 +378,7 @@ class WatchPage(QWidget):
         self.understaffed_table.selectionModel().selectionChanged.connect(
             lambda *_args: self._update_buttons()
         )
-        self._table_action(self.understaffed_table, _("Open customer"), RETURN_KEYS, self._open_understaffed)
+        add_table_action(self.understaffed_table, _("Open customer"), RETURN_KEYS, self._open_understaffed)
         self.open_understaffed_button = _button(
             _("Open customer"),
             "open_understaffed",
@@ -507,13 +461,13 @@ class WatchPage(QWidget):
             ],
             self,
         )
-        self.overview_table = _table("overview_table", self.overview_model)
+        self.overview_table = list_table("overview_table", self.overview_model)
         header = self.overview_table.horizontalHeader()
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         for column, width in ((0, 130), (1, 110), (2, 80), (4, 130), (5, 110), (6, 110), (7, 120), (8, 110)):
             header.resizeSection(column, width)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        self._keep_header(self.overview_table, "watch/overview")
+        keep_header(self.settings, self.overview_table, "watch/overview")
         self.overview_table.setSortingEnabled(True)
         tab = QWidget()
         layout = QVBoxLayout(tab)
@@ -682,7 +636,7 @@ class WatchPage(QWidget):
 
     def reload_understaffed(self) -> None:
         self._stale_tabs.discard(UNDERSTAFFED_TAB)
-        current = self._current(self.understaffed_table)
+        current = current_row(self.understaffed_table)
         try:
             rows = watch.understaffed(self.db, self.actor, staff_id=self.staff_id())
         except ServiceError as exc:
@@ -771,7 +725,7 @@ class WatchPage(QWidget):
             as_of, rows, self._tier_order = result
             if not self.manager:
                 rows = [r for r in rows if r.staff_id == self.actor.staff_id]
-            current = self._current(self.overview_table)
+            current = current_row(self.overview_table)
             self.overview_model.set_rows(rows)
             self._resort(self.overview_table)
             if current is not None:
@@ -800,11 +754,6 @@ class WatchPage(QWidget):
 
     # -- rows and actions
 
-    @staticmethod
-    def _current(table: QTableView):
-        rows = table.selectionModel().selectedRows()
-        return table.model().row_at(rows[0].row()) if rows else None
-
     def selected_lapsed(self) -> list[LapsedCustomer]:
         rows = sorted(index.row() for index in self.lapsed_table.selectionModel().selectedRows())
         return [self.lapsed_model.row_at(row) for row in rows]
@@ -822,7 +771,7 @@ class WatchPage(QWidget):
             self.open_customer.emit(chosen[0].id)
 
     def _open_understaffed(self) -> None:
-        current: UnderstaffedCustomer | None = self._current(self.understaffed_table)
+        current: UnderstaffedCustomer | None = current_row(self.understaffed_table)
         if current is not None:
             self.open_customer.emit(current.id)
 
@@ -831,7 +780,7 @@ class WatchPage(QWidget):
         self.open_lapsed_button.setEnabled(bool(chosen))
         self.log_button.setEnabled(len(chosen) == 1)
         self.reassign_button.setEnabled(bool(chosen))
-        self.open_understaffed_button.setEnabled(self._current(self.understaffed_table) is not None)
+        self.open_understaffed_button.setEnabled(current_row(self.understaffed_table) is not None)
 
     def log_contact(self) -> None:
         chosen = self.selected_lapsed()

@@ -12,8 +12,9 @@ from sqlalchemy import select
 
 from app.models import Complaint
 from app.services.actor import DEFAULT_ACTOR
+from app.services.complaint_stats import preset_period
 from app.services.events import Change
-from app.views.complaint_stats_page import CHOSEN, ComplaintStatsPage, preset_period
+from app.views.complaint_stats_page import CHOSEN, ComplaintStatsPage
 from app.views.settings import Settings
 from tests.complaint_example import AS_OF, END, START, ZONE, add_example, utc
 from tests.gui.conftest import on_modal

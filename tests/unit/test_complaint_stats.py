@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from app.services.actor import DEFAULT_ACTOR
-from app.services.complaint_stats import complaint_stats, nearest_rank, write_stats
+from app.services.complaint_stats import complaint_stats, nearest_rank_index, write_stats
 from app.services.errors import ServiceError
 from tests.complaint_example import AS_OF, END, START, ZONE, add_example
 
@@ -88,10 +88,10 @@ def test_a_period_that_ends_before_it_starts_is_refused(example):
 
 
 def test_nearest_rank_takes_the_value_at_the_rounded_up_rank():
-    assert nearest_rank([float(n) for n in range(10, 0, -1)], 0.9) == 9  # rank 9 of 10
-    assert nearest_rank([3.0, 1.0], 0.9) == 3  # rank ⌈1.8⌉ = 2
-    assert nearest_rank([7.0], 0.9) == 7
-    assert nearest_rank([], 0.9) is None
+    # Places counted from 0 among the sorted values.
+    assert nearest_rank_index(10, 0.9) == 8  # rank 9 of 10
+    assert nearest_rank_index(2, 0.9) == 1  # rank ⌈1.8⌉ = 2
+    assert nearest_rank_index(1, 0.9) == 0
 
 
 def test_the_workbook_holds_the_figures_and_every_breakdown(example, tmp_path):
